@@ -1,0 +1,882 @@
+package io.tlsduplex.pump;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import io.tlsduplex.TlsClosedException;
+import io.tlsduplex.TlsOptions;
+import io.tlsduplex.TlsPolicyException;
+import io.tlsduplex.TlsSession;
+import io.tlsduplex.TlsStreamException;
+import io.tlsduplex.TlsTimeoutException;
+import io.tlsduplex.TlsTransportException;
+import io.tlsduplex.TlsTruncationException;
+import io.tlsduplex.transport.CiphertextTransport;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * The TLS I/O pump of one connection: the only code that calls {@code wrap}/{@code unwrap}.
+ *
+ * <p>It is one serialized state machine (reactor-core's WIP drain idiom). Every event marks work
+ * and calls {@link #signal()}: ciphertext arrived, a read completed, a write was confirmed,
+ * plaintext was queued or consumed, a command (key update, renegotiation, dispose), a timer, a
+ * delegated task finished. Whoever moves {@code wip} from zero runs {@link #drain()}; everyone else
+ * only leaves a mark, so the drain runs again. Each run does every unwrap and wrap that is possible,
+ * flushes ciphertext within the write window, asks the transport for more ciphertext when the read
+ * buffer has room or the engine needs handshake bytes, and then wakes <em>both</em> halves.
+ *
+ * <p>Why this cannot deadlock the way per-half engine driving does: a read that needs a write
+ * (KeyUpdate with update_requested, HelloRequest, an alert) is answered by the same run that
+ * unwrapped it, with no write half involved; a write that needs a read (handshake or
+ * renegotiation in progress) makes the pump read even when the read half has no demand.
+ *
+ * <p>Internal API: used by {@code io.tlsduplex.TlsStream} and its halves.
+ */
+public final class TlsPump implements CiphertextTransport.Listener {
+
+    /** The pump's coarse state, for diagnostics and the architecture doc. */
+    public enum Phase { HANDSHAKING, ESTABLISHED, CLOSING, CLOSED }
+
+    /** Marker for a read half that ended with close_notify (or an allowed EOF). */
+    public static final Object READ_COMPLETE = new Object();
+
+    private static final ByteBuffer[] NO_PLAINTEXT = new ByteBuffer[0];
+    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    private static final int WRAP_BATCH_RECORDS = 4;
+    private static final int UNWRAP_BATCH_BYTES = 64 * 1024;
+
+    private static final AtomicIntegerFieldUpdater<TlsPump> WIP =
+            AtomicIntegerFieldUpdater.newUpdater(TlsPump.class, "wip");
+    /** Drain ownership: non-zero while a thread runs the drain loop; counts missed signals. */
+    private volatile int wip;
+
+    // --- Immutable after construction -------------------------------------------------------
+    private final CiphertextTransport transport;
+    private final TlsOptions options;
+    private final SSLEngine engine;
+    private final ByteBufAllocator alloc;
+    private final boolean directBuffers;
+    private final CiphertextInbox ciphertextIn;
+    private final PlaintextInbox plaintextIn = new PlaintextInbox();
+    private final PlaintextOutbox plaintextOut = new PlaintextOutbox();
+    private final CiphertextWrites writes = new CiphertextWrites();
+    private final RekeyLimiter rekeys;
+    private final Queue<Runnable> commands = Queues.<Runnable>unboundedMultiproducer().get();
+    private final Sinks.One<TlsSession> handshakeSink = Sinks.one();
+    private final Sinks.Empty<Void> closeSink = Sinks.empty();
+
+    // --- Set once by start() before the first signal -----------------------------------------
+    private Waker readWaker = () -> { };
+    private Waker writeWaker = () -> { };
+
+    // --- Written by transport / task / timer threads, read by the drain ----------------------
+    private volatile boolean readOutstanding;
+    private volatile boolean transportEof;
+    private volatile Throwable transportError;
+    private volatile boolean taskRunning;
+    private volatile Throwable taskError;
+    private volatile long lastActivityNanos = System.nanoTime();
+
+    // --- Written by the drain only, read by the halves (hence volatile) ----------------------
+    private volatile Phase phase = Phase.HANDSHAKING;
+    /** Null while the read half is open; then {@link #READ_COMPLETE} or the error. */
+    private volatile Object readEnd;
+    /** The error that ended the stream, if one did. */
+    private volatile Throwable failure;
+    /** Why no more plaintext can be sent, or null while the output is open. */
+    private volatile Throwable outputClosed;
+
+    // --- Drain thread only --------------------------------------------------------------------
+    private boolean handshakeDone;
+    private TlsSession session;
+    private boolean renegotiating;
+    private boolean localRenegotiation;
+    private Completion renegotiation;
+    private boolean inboundDone;
+    private boolean outboundDone;
+    private Disposable handshakeTimer;
+    private Disposable idleTimer;
+
+    public TlsPump(CiphertextTransport transport, TlsOptions options) {
+        this.transport = transport;
+        this.options = options;
+        this.alloc = transport.alloc();
+        this.engine = EngineSetup.create(options, alloc, transport.peerHost(), transport.peerPort());
+        this.directBuffers = EngineSetup.prefersDirectBuffers(engine);
+        this.ciphertextIn = new CiphertextInbox(alloc);
+        this.rekeys = new RekeyLimiter(options.peerRekeyLimitPerMinute());
+    }
+
+    /** Starts the handshake. {@code reader} and {@code writer} are woken after every pump run. */
+    public void start(Waker reader, Waker writer) {
+        this.readWaker = reader;
+        this.writeWaker = writer;
+        handshakeTimer = options.timer().schedule(() -> execute(this::onHandshakeTimeout),
+                options.handshakeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (options.idleTimeout() != null) {
+            scheduleIdleCheck(options.idleTimeout().toMillis());
+        }
+        transport.start(this);
+        execute(() -> {
+            engine.beginHandshake();
+        });
+    }
+
+    // ========================================================================================
+    // Events in. Each one records what happened and signals; none touches the engine.
+    // ========================================================================================
+
+    @Override
+    public void onCiphertext(ByteBuf chunk) {
+        lastActivityNanos = System.nanoTime();
+        ciphertextIn.offer(chunk);
+        signal();
+    }
+
+    @Override
+    public void onReadComplete() {
+        readOutstanding = false;
+        signal();
+    }
+
+    @Override
+    public void onEof() {
+        transportEof = true;
+        readOutstanding = false;
+        signal();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        if (transportError == null) {
+            transportError = error;
+        }
+        readOutstanding = false;
+        signal();
+    }
+
+    /** Runs {@code command} on the drain thread, serialized with everything else. */
+    public void execute(ThrowingRunnable command) {
+        commands.offer(() -> {
+            try {
+                command.run();
+            } catch (Throwable t) {
+                fail(t);
+            }
+        });
+        signal();
+    }
+
+    /** A command that may throw; a throw fails the stream. */
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Write half: queues plaintext (ownership moves to the pump). */
+    public void offerPlaintext(ByteBuf plaintext, PlaintextSource source) {
+        plaintextOut.offer(new PlaintextOutbox.Data(plaintext, source));
+        signal();
+    }
+
+    /** Write half: {@code done} runs once everything queued before it is written to the transport. */
+    public void offerFlushBarrier(Completion done) {
+        plaintextOut.offer(new PlaintextOutbox.FlushBarrier(done));
+        signal();
+    }
+
+    /** Write half: after everything queued, close the output per the close mode. */
+    public void offerFinish(Completion done) {
+        plaintextOut.offer(new PlaintextOutbox.Finish(done));
+        signal();
+    }
+
+    /** Read half: the next plaintext buffer (the caller owns it), or null. */
+    public ByteBuf pollPlaintext() {
+        ByteBuf b = plaintextIn.poll();
+        if (b != null && plaintextIn.bufferedBytes() < options.readBufferBytes() && !readOutstanding) {
+            signal(); // there may be room to read again
+        }
+        return b;
+    }
+
+    public boolean hasPlaintext() {
+        return !plaintextIn.isEmpty();
+    }
+
+    /** Null while the read half is open, else {@link #READ_COMPLETE} or the error. */
+    public Object readEnd() {
+        return readEnd;
+    }
+
+    /** Null while plaintext can be sent, else why not. */
+    public Throwable outputClosed() {
+        return outputClosed;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public Mono<TlsSession> handshake() {
+        return handshakeSink.asMono();
+    }
+
+    /** Completes when the transport has been closed, whatever the reason. */
+    public Mono<Void> onClose() {
+        return closeSink.asMono();
+    }
+
+    /** Starts a TLS 1.3 KeyUpdate; {@code done} runs when it has been written. */
+    public void keyUpdate(Completion done) {
+        execute(() -> startKeyUpdate(done));
+    }
+
+    /** Starts a TLS 1.2 renegotiation; {@code done} runs when the new handshake finished. */
+    public void renegotiate(Completion done) {
+        execute(() -> startRenegotiation(done));
+    }
+
+    /** Tears the stream down: both halves fail with {@link TlsClosedException}, every buffer is released. */
+    public void dispose() {
+        execute(() -> {
+            fail(new TlsClosedException("the TLS stream was disposed"));
+            plaintextIn.release();
+        });
+    }
+
+    // ========================================================================================
+    // The drain loop.
+    // ========================================================================================
+
+    /** Marks work; runs the drain unless another thread is running it. */
+    public void signal() {
+        if (WIP.getAndIncrement(this) == 0) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        int missed = 1;
+        for (;;) {
+            try {
+                runOnce();
+            } catch (Throwable t) {
+                fail(t);
+            }
+            // The fan-out waker: whatever this run changed, both halves look again.
+            readWaker.wake();
+            writeWaker.wake();
+            missed = WIP.addAndGet(this, -missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    private void runOnce() throws SSLException {
+        runCommands();
+        if (phase == Phase.CLOSED) {
+            releaseLeftovers();
+            return;
+        }
+        Throwable te = transportError;
+        if (te != null) {
+            fail(new TlsTransportException("transport failed: " + te, te));
+            return;
+        }
+        Throwable task = taskError;
+        if (task != null) {
+            fail(task);
+            return;
+        }
+        ciphertextIn.collectArrivals();
+        boolean progress;
+        do {
+            progress = unwrapAvailable();
+            progress |= wrapPending();
+            progress |= writes.completeConfirmed();
+        } while (progress && phase != Phase.CLOSED);
+        if (phase == Phase.CLOSED) {
+            releaseLeftovers();
+            return;
+        }
+        refuseWritesIfOutputClosed();
+        checkEndOfInput();
+        closeWhenBothDirectionsDone();
+        requestCiphertext();
+    }
+
+    private void runCommands() {
+        Runnable c;
+        while ((c = commands.poll()) != null) {
+            c.run();
+        }
+    }
+
+    // ========================================================================================
+    // Unwrap: ciphertext in, plaintext and handshake progress out.
+    // ========================================================================================
+
+    private boolean unwrapAvailable() throws SSLException {
+        boolean progress = false;
+        ByteBuf plaintext = null;
+        try {
+            while (!taskRunning && !inboundDone && phase != Phase.CLOSED && ciphertextIn.worthUnwrapping()) {
+                if (plaintext == null || plaintext.writableBytes() < ciphertextIn.wholeRecordBytes(MAX_RECORD_PLAINTEXT)) {
+                    deliver(plaintext);
+                    plaintext = allocPlaintext();
+                }
+                HandshakeStatus before = engine.getHandshakeStatus();
+                SSLEngineResult r = engine.unwrap(ciphertextIn.view(),
+                        plaintext.nioBuffer(plaintext.writerIndex(), plaintext.writableBytes()));
+                ciphertextIn.consumed(r.bytesConsumed());
+                plaintext.writerIndex(plaintext.writerIndex() + r.bytesProduced());
+                if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                    deliver(plaintext);
+                    plaintext = allocBuffer(engine.getSession().getApplicationBufferSize());
+                    continue;
+                }
+                if (r.getStatus() == Status.CLOSED) {
+                    onPeerCloseNotify();
+                }
+                boolean moved = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+                if (moved && handshakeDone && r.bytesProduced() == 0 && r.getStatus() == Status.OK) {
+                    onPeerControlRecord(before, r.getHandshakeStatus());
+                }
+                afterEngineCall(r);
+                if (!moved) {
+                    break;
+                }
+                progress = true;
+            }
+        } finally {
+            deliver(plaintext);
+        }
+        return progress;
+    }
+
+    private ByteBuf allocPlaintext() {
+        int records = ciphertextIn.wholeRecordBytes(UNWRAP_BATCH_BYTES);
+        return allocBuffer(Math.max(records, 256));
+    }
+
+    private ByteBuf allocBuffer(int capacity) {
+        return directBuffers ? alloc.directBuffer(capacity) : alloc.heapBuffer(capacity);
+    }
+
+    private void deliver(ByteBuf plaintext) {
+        if (plaintext == null) {
+            return;
+        }
+        if (plaintext.isReadable()) {
+            plaintextIn.add(plaintext);
+        } else {
+            plaintext.release();
+        }
+    }
+
+    /**
+     * A post-handshake record that carried no application data: a KeyUpdate, a NewSessionTicket
+     * (TLS 1.3), or the start of a renegotiation (TLS 1.2). The policy checks live here.
+     */
+    private void onPeerControlRecord(HandshakeStatus before, HandshakeStatus after) throws SSLException {
+        boolean tls12 = "TLSv1.2".equals(session.protocol());
+        boolean startsRenegotiation = tls12 && before == HandshakeStatus.NOT_HANDSHAKING
+                && after != HandshakeStatus.NOT_HANDSHAKING && after != HandshakeStatus.FINISHED && !localRenegotiation;
+        if (tls12 && !startsRenegotiation) {
+            return; // the rest of a renegotiation already counted
+        }
+        if (startsRenegotiation) {
+            if (!options.isClient() && !options.allowClientRenegotiation()) {
+                throw new TlsPolicyException("client-initiated TLS 1.2 renegotiation refused "
+                        + "(TlsOptions.allowClientRenegotiation is off)");
+            }
+            renegotiating = true;
+        }
+        if (!rekeys.tryAcquire(System.nanoTime())) {
+            throw new TlsPolicyException("peer started more than " + rekeys.limit()
+                    + " key updates / renegotiations in one minute (TlsOptions.peerRekeyLimitPerMinute)");
+        }
+    }
+
+    private void onPeerCloseNotify() {
+        inboundDone = true;
+        phase = Phase.CLOSING;
+        endRead(READ_COMPLETE);
+    }
+
+    // ========================================================================================
+    // Wrap: handshake messages, alerts, close_notify and application plaintext out.
+    // ========================================================================================
+
+    private boolean wrapPending() throws SSLException {
+        boolean progress = false;
+        while (!taskRunning && phase != Phase.CLOSED && !outboundDone) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runDelegatedTasks();
+                break;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                if (!wrapRecords(false)) {
+                    break;
+                }
+                progress = true;
+                continue;
+            }
+            if (!handshakeDone || hs != HandshakeStatus.NOT_HANDSHAKING) {
+                break; // application data waits for the (re)handshake: "write needs read"
+            }
+            PlaintextOutbox.Entry head = plaintextOut.peek();
+            if (head == null) {
+                break;
+            }
+            if (head instanceof PlaintextOutbox.Data) {
+                if (writes.inFlight() >= options.writeWindowBytes() || !wrapRecords(true)) {
+                    break;
+                }
+            } else {
+                onMarker(plaintextOut.pollMarker());
+            }
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Wraps into one buffer as many records as fit, then hands it to the transport. */
+    private boolean wrapRecords(boolean applicationData) throws SSLException {
+        int packet = engine.getSession().getPacketBufferSize();
+        ByteBuf out = allocBuffer(applicationData ? packet * WRAP_BATCH_RECORDS : packet);
+        boolean moved = false;
+        try {
+            for (;;) {
+                ByteBuffer[] src = applicationData ? plaintextOut.gather(MAX_RECORD_PLAINTEXT) : NO_PLAINTEXT;
+                SSLEngineResult r = engine.wrap(src, out.nioBuffer(out.writerIndex(), out.writableBytes()));
+                out.writerIndex(out.writerIndex() + r.bytesProduced());
+                if (applicationData) {
+                    plaintextOut.consumed(r.bytesConsumed());
+                }
+                if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                    if (out.isReadable()) {
+                        break; // send what we have; the next run continues
+                    }
+                    out.ensureWritable(packet);
+                    continue;
+                }
+                moved |= r.bytesProduced() > 0 || r.bytesConsumed() > 0;
+                afterEngineCall(r);
+                if (r.getStatus() == Status.CLOSED || taskRunning || out.writableBytes() < packet
+                        || r.bytesProduced() == 0) {
+                    break;
+                }
+                boolean more = applicationData
+                        ? plaintextOut.headIsData() && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+                        : engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
+                if (!more) {
+                    break;
+                }
+            }
+        } finally {
+            if (out.isReadable()) {
+                writeCiphertext(out);
+            } else {
+                out.release();
+            }
+        }
+        if (engine.isOutboundDone() && !outboundDone) {
+            onCloseNotifySent();
+        }
+        return moved;
+    }
+
+    private void writeCiphertext(ByteBuf ciphertext) {
+        int bytes = ciphertext.readableBytes();
+        writes.handedOff(bytes);
+        lastActivityNanos = System.nanoTime();
+        transport.write(ciphertext, error -> {
+            if (error != null && transportError == null) {
+                transportError = error;
+            }
+            writes.confirmed(bytes);
+            lastActivityNanos = System.nanoTime();
+            signal();
+        });
+    }
+
+    private void onMarker(PlaintextOutbox.Entry marker) throws SSLException {
+        if (marker instanceof PlaintextOutbox.FlushBarrier f) {
+            writes.afterConfirmed(f.completion());
+        } else if (marker instanceof PlaintextOutbox.Finish f) {
+            finishOutput(f.completion());
+        }
+    }
+
+    /** The write half finished: close_notify (NOTIFY) or a bare EOF (EOF), then shut the output. */
+    private void finishOutput(Completion done) throws SSLException {
+        outputClosed = new TlsClosedException("the write half was finished");
+        if (options.closeMode() == io.tlsduplex.CloseMode.NOTIFY) {
+            engine.closeOutbound();
+            while (!engine.isOutboundDone() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                if (!wrapRecords(false)) {
+                    break;
+                }
+            }
+        }
+        outboundDone = true;
+        if (phase == Phase.ESTABLISHED) {
+            phase = Phase.CLOSING;
+        }
+        writes.afterConfirmed(error -> {
+            transport.shutdownOutput();
+            done.complete(error);
+        });
+    }
+
+    /** The engine's outbound side is done: our close_notify (or a fatal alert) was wrapped. */
+    private void onCloseNotifySent() {
+        outboundDone = true;
+        if (outputClosed == null) {
+            outputClosed = new TlsClosedException("the peer closed the connection: "
+                    + "TLS 1.2 has no half-close, so nothing more can be sent");
+        }
+    }
+
+    // ========================================================================================
+    // Handshake bookkeeping, delegated tasks, key updates and renegotiation.
+    // ========================================================================================
+
+    private void afterEngineCall(SSLEngineResult r) throws SSLException {
+        HandshakeStatus hs = r.getHandshakeStatus();
+        if (hs == HandshakeStatus.FINISHED
+                || (!handshakeDone && hs == HandshakeStatus.NOT_HANDSHAKING && engine.getSession().isValid()
+                && !"NONE".equals(engine.getSession().getProtocol()) && r.bytesConsumed() + r.bytesProduced() > 0)) {
+            onHandshakeFinished();
+        }
+        if (hs == HandshakeStatus.NEED_TASK) {
+            runDelegatedTasks();
+        }
+    }
+
+    private void onHandshakeFinished() throws SSLException {
+        session = TlsSession.of(engine.getSession(), applicationProtocol());
+        if (!handshakeDone) {
+            handshakeDone = true;
+            phase = Phase.ESTABLISHED;
+            handshakeTimer.dispose();
+            options.peerVerifier().verify(session);
+            handshakeSink.tryEmitValue(session);
+            return;
+        }
+        renegotiating = false;
+        localRenegotiation = false;
+        Completion done = renegotiation;
+        renegotiation = null;
+        if (done != null) {
+            done.complete(null);
+        }
+    }
+
+    private String applicationProtocol() {
+        try {
+            return engine.getApplicationProtocol();
+        } catch (UnsupportedOperationException notSupported) {
+            return null;
+        }
+    }
+
+    /** Runs the engine's delegated tasks off the drain thread (never on an event loop). */
+    private void runDelegatedTasks() {
+        if (taskRunning) {
+            return;
+        }
+        taskRunning = true;
+        options.taskExecutor().execute(() -> {
+            try {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+            } catch (Throwable t) {
+                taskError = t;
+            } finally {
+                taskRunning = false;
+                signal();
+            }
+        });
+    }
+
+    private void startKeyUpdate(Completion done) throws SSLException {
+        Throwable refusal = refuseRekey("TLSv1.3", "KeyUpdate needs TLS 1.3; use renegotiate() on TLS 1.2");
+        if (refusal != null) {
+            done.complete(refusal);
+            return;
+        }
+        long before = writes.totalHandedOff();
+        engine.beginHandshake(); // on an established TLS 1.3 session the JDK engine sends a KeyUpdate
+        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !taskRunning) {
+            if (!wrapRecords(false)) {
+                break;
+            }
+        }
+        if (writes.totalHandedOff() == before) {
+            done.complete(new UnsupportedOperationException("this SSLEngine (" + engine.getClass().getName()
+                    + ") produced no KeyUpdate when asked for one"));
+            return;
+        }
+        writes.afterConfirmed(done);
+    }
+
+    private void startRenegotiation(Completion done) throws SSLException {
+        Throwable refusal = refuseRekey("TLSv1.2", "renegotiation does not exist in TLS 1.3; use keyUpdate()");
+        if (refusal == null && renegotiation != null) {
+            refusal = new IllegalStateException("a renegotiation is already in progress");
+        }
+        if (refusal != null) {
+            done.complete(refusal);
+            return;
+        }
+        renegotiation = done;
+        renegotiating = true;
+        localRenegotiation = true;
+        engine.beginHandshake();
+    }
+
+    private Throwable refuseRekey(String protocol, String wrongProtocol) {
+        if (phase == Phase.CLOSED) {
+            return failure != null ? failure : new TlsClosedException("the TLS stream is closed");
+        }
+        if (!handshakeDone) {
+            return new IllegalStateException("the handshake has not finished yet");
+        }
+        if (outboundDone) {
+            return outputClosed;
+        }
+        if (!protocol.equals(session.protocol())) {
+            return new UnsupportedOperationException(wrongProtocol + " (negotiated " + session.protocol() + ")");
+        }
+        return null;
+    }
+
+    // ========================================================================================
+    // Reading from the transport, end of input, closing.
+    // ========================================================================================
+
+    /** Asks for ciphertext when the read buffer has room, or the engine needs handshake bytes. */
+    private void requestCiphertext() {
+        if (readOutstanding || transportEof || inboundDone || taskRunning || phase == Phase.CLOSED) {
+            return;
+        }
+        boolean engineNeedsBytes = !handshakeDone
+                || (renegotiating && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP);
+        if (engineNeedsBytes || plaintextIn.bufferedBytes() < options.readBufferBytes()) {
+            readOutstanding = true;
+            transport.read();
+        }
+    }
+
+    private void checkEndOfInput() throws SSLException {
+        if (!transportEof || inboundDone || taskRunning) {
+            return;
+        }
+        if (ciphertextIn.collectArrivals()) {
+            signal(); // ciphertext that arrived just before the EOF: unwrap it first (another run)
+            return;
+        }
+        int leftover = ciphertextIn.readableBytes();
+        if (!handshakeDone) {
+            throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
+        }
+        if (leftover > 0) {
+            throw new TlsTruncationException("the peer closed the connection in the middle of a TLS record ("
+                    + leftover + " bytes of it received)");
+        }
+        if (!options.allowTruncation()) {
+            throw new TlsTruncationException("the peer closed the connection without close_notify "
+                    + "(the data may have been truncated; TlsOptions.allowTruncation opts out)");
+        }
+        inboundDone = true;
+        phase = Phase.CLOSING;
+        try {
+            engine.closeInbound();
+        } catch (SSLException expectedWithoutCloseNotify) {
+            // the JDK engine reports the missing close_notify here; the option said we accept that
+        }
+        endRead(READ_COMPLETE);
+    }
+
+    private void refuseWritesIfOutputClosed() {
+        Throwable closed = outputClosed;
+        if (closed != null && outboundDone) {
+            plaintextOut.drainClosed(closed, writes::afterConfirmed);
+        }
+    }
+
+    private void closeWhenBothDirectionsDone() {
+        if (inboundDone && outboundDone && writes.inFlight() == 0 && phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            cancelTimers();
+            transport.close();
+            releaseLeftovers();
+            releaseEngine();
+            closeSink.tryEmitEmpty();
+        }
+    }
+
+    private void endRead(Object end) {
+        if (readEnd == null) {
+            readEnd = end;
+        }
+    }
+
+    /** Ends the stream with {@code cause}: both halves see the very same instance. */
+    private void fail(Throwable cause) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        failure = cause;
+        endRead(cause);
+        if (outputClosed == null) {
+            outputClosed = cause;
+        }
+        if (!(cause instanceof TlsStreamException)) {
+            flushAlert();
+        }
+        phase = Phase.CLOSED;
+        cancelTimers();
+        handshakeSink.tryEmitError(cause);
+        Completion reneg = renegotiation;
+        renegotiation = null;
+        if (reneg != null) {
+            reneg.complete(cause);
+        }
+        writes.failAll(cause);
+        plaintextOut.failAll(cause);
+        transport.close();
+        ciphertextIn.release();
+        releaseEngine();
+        closeSink.tryEmitEmpty();
+    }
+
+    /** After an engine error the JDK engine holds a fatal alert for the peer: send it, best effort. */
+    private void flushAlert() {
+        ByteBuf out = null;
+        try {
+            if (engine.isOutboundDone() || outboundDone) {
+                return;
+            }
+            out = allocBuffer(engine.getSession().getPacketBufferSize());
+            SSLEngineResult r = engine.wrap(NO_PLAINTEXT, out.nioBuffer(0, out.writableBytes()));
+            out.writerIndex(r.bytesProduced());
+            if (out.isReadable()) {
+                transport.write(out, error -> { });
+                out = null;
+            }
+        } catch (SSLException | RuntimeException alreadyBroken) {
+            // nothing more to tell the peer
+        } finally {
+            if (out != null) {
+                out.release();
+            }
+        }
+    }
+
+    private void releaseLeftovers() {
+        ciphertextIn.release();
+        if (failure != null) {
+            plaintextOut.failAll(failure);
+        } else {
+            // closed cleanly, and only after every handed-off byte was confirmed
+            plaintextOut.drainClosed(new TlsClosedException("the TLS stream is closed"), c -> c.complete(null));
+        }
+    }
+
+    private void releaseEngine() {
+        if (!taskRunning) {
+            ReferenceCountUtil.release(engine);
+        } else {
+            // a delegated task still uses the engine; release once it is back
+            options.taskExecutor().execute(() -> ReferenceCountUtil.release(engine));
+        }
+    }
+
+    // ========================================================================================
+    // Timers.
+    // ========================================================================================
+
+    private void onHandshakeTimeout() {
+        if (!handshakeDone) {
+            fail(new TlsTimeoutException(TlsTimeoutException.Kind.HANDSHAKE, options.handshakeTimeout()));
+        }
+    }
+
+    private void scheduleIdleCheck(long delayMillis) {
+        idleTimer = options.timer().schedule(() -> execute(this::checkIdle),
+                Math.max(1, delayMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void checkIdle() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        long limit = options.idleTimeout().toMillis();
+        long idle = (System.nanoTime() - lastActivityNanos) / 1_000_000;
+        if (idle >= limit) {
+            fail(new TlsTimeoutException(TlsTimeoutException.Kind.IDLE, options.idleTimeout()));
+        } else {
+            scheduleIdleCheck(limit - idle);
+        }
+    }
+
+    private void cancelTimers() {
+        if (handshakeTimer != null) {
+            handshakeTimer.dispose();
+        }
+        if (idleTimer != null) {
+            idleTimer.dispose();
+        }
+    }
+
+    // ========================================================================================
+    // Diagnostics.
+    // ========================================================================================
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** A one-line snapshot of the pump's state for hang reports (racy by nature, never used for decisions). */
+    public String describe() {
+        return "TlsPump{phase=" + phase
+                + ", engine=" + engine.getHandshakeStatus()
+                + ", handshakeDone=" + handshakeDone
+                + ", renegotiating=" + renegotiating
+                + ", inboundDone=" + inboundDone
+                + ", outboundDone=" + outboundDone
+                + ", readOutstanding=" + readOutstanding
+                + ", transportEof=" + transportEof
+                + ", taskRunning=" + taskRunning
+                + ", ciphertextBuffered=" + ciphertextIn.readableBytes()
+                + ", plaintextBuffered=" + plaintextIn.bufferedBytes()
+                + ", ciphertextInFlight=" + writes.inFlight()
+                + ", readEnd=" + (readEnd == READ_COMPLETE ? "complete" : readEnd)
+                + ", failure=" + failure + "}";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
