@@ -92,7 +92,10 @@ public final class TlsWriteHalf {
         SendSubscriber s = active.get();
         if (s != null) {
             Throwable failure = pump.failure();
-            if (failure == null) {
+            if (failure == null && !s.upstreamDone) {
+                // Once the publisher completed, its flush barrier decides: it succeeds if every
+                // byte left before the output closed (TLS 1.2: the peer's close_notify after it
+                // read everything), and fails if any was dropped.
                 failure = pump.outputClosed();
             }
             if (failure != null) {

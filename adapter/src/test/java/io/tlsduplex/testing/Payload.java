@@ -50,6 +50,11 @@ public final class Payload {
             }
             state.produced += n;
             sink.next(b);
+            if (state.produced >= size) {
+                // Complete with the last buffer, not on a later request: a TLS 1.2 peer may close
+                // as soon as it has every byte, and a send still open then fails.
+                sink.complete();
+            }
             return state;
         });
     }
