@@ -1,5 +1,7 @@
 package io.tlsduplex;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +49,7 @@ public final class TlsOptions {
     private final int sendPrefetch;
     private final Executor taskExecutor;
     private final Scheduler timer;
+    private final ByteBufAllocator allocator;
 
     private TlsOptions(Builder b) {
         this.engineFactory = b.engineFactory;
@@ -69,6 +72,7 @@ public final class TlsOptions {
         this.sendPrefetch = b.sendPrefetch;
         this.taskExecutor = b.taskExecutor;
         this.timer = b.timer;
+        this.allocator = b.allocator;
     }
 
     /** A client over a JDK {@link SSLContext}; hostname verification is on. */
@@ -119,6 +123,8 @@ public final class TlsOptions {
     public int sendPrefetch() { return sendPrefetch; }
     public Executor taskExecutor() { return taskExecutor; }
     public Scheduler timer() { return timer; }
+    /** Where the pump allocates plaintext and ciphertext buffers. */
+    public ByteBufAllocator allocator() { return allocator; }
 
     /** Mutable, single-threaded builder; {@link #build()} validates. */
     public static final class Builder {
@@ -142,6 +148,7 @@ public final class TlsOptions {
         private int sendPrefetch = 16;
         private Executor taskExecutor;
         private Scheduler timer;
+        private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
 
         private Builder(TlsEngineFactory engineFactory, boolean client) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
@@ -170,6 +177,7 @@ public final class TlsOptions {
             this.sendPrefetch = o.sendPrefetch;
             this.taskExecutor = o.taskExecutor;
             this.timer = o.timer;
+            this.allocator = o.allocator;
         }
 
         /** The server's host name: sent as SNI and, with verification on, matched against its certificate. */
@@ -206,6 +214,12 @@ public final class TlsOptions {
         public Builder taskExecutor(Executor executor) { this.taskExecutor = executor; return this; }
         /** Scheduler for the handshake and idle timers (default: {@code Schedulers.parallel()}). */
         public Builder timer(Scheduler timer) { this.timer = timer; return this; }
+        /**
+         * Where the pump allocates its buffers (default: {@code PooledByteBufAllocator.DEFAULT}).
+         * The pump runs on whichever thread signals it; a pooled allocator with per-thread caches
+         * keeps those threads from contending with the event loop's own allocator.
+         */
+        public Builder allocator(ByteBufAllocator allocator) { this.allocator = allocator; return this; }
 
         public TlsOptions build() {
             Boolean fixed = engineFactory.fixedClientMode();
@@ -238,6 +252,7 @@ public final class TlsOptions {
             }
             Objects.requireNonNull(closeMode, "closeMode");
             Objects.requireNonNull(peerVerifier, "peerVerifier");
+            Objects.requireNonNull(allocator, "allocator");
             requireAtLeast("peerRekeyLimitPerMinute", peerRekeyLimitPerMinute, 0);
             requireAtLeast("readBufferBytes", readBufferBytes, 1);
             requireAtLeast("writeWindowBytes", writeWindowBytes, 1);

@@ -91,11 +91,11 @@ public final class TlsWriteHalf {
     void wake() {
         SendSubscriber s = active.get();
         if (s != null) {
+            // A send whose publisher completed waits for its flush barrier, which the pump settles
+            // (with success if all its bytes left before the output closed); only a send that may
+            // still produce bytes is cut short here.
             Throwable failure = pump.failure();
             if (failure == null && !s.upstreamDone) {
-                // Once the publisher completed, its flush barrier decides: it succeeds if every
-                // byte left before the output closed (TLS 1.2: the peer's close_notify after it
-                // read everything), and fails if any was dropped.
                 failure = pump.outputClosed();
             }
             if (failure != null) {

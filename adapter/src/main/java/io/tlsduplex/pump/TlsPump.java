@@ -67,7 +67,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private final TlsOptions options;
     private final SSLEngine engine;
     private final ByteBufAllocator alloc;
-    private final boolean directBuffers;
+    /** Plaintext buffers: direct for native engines, heap for the JDK's. */
+    private final boolean directPlaintext;
+    /** Ciphertext buffers: direct when the engine or the transport (a socket) wants them. */
+    private final boolean directCiphertext;
     private final CiphertextInbox ciphertextIn;
     private final PlaintextInbox plaintextIn = new PlaintextInbox();
     private final PlaintextOutbox plaintextOut = new PlaintextOutbox();
@@ -112,9 +115,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
     public TlsPump(CiphertextTransport transport, TlsOptions options) {
         this.transport = transport;
         this.options = options;
-        this.alloc = transport.alloc();
-        this.engine = EngineSetup.create(options, alloc, transport.peerHost(), transport.peerPort());
-        this.directBuffers = EngineSetup.prefersDirectBuffers(engine);
+        this.alloc = options.allocator();
+        this.engine = EngineSetup.create(options, transport.alloc(), transport.peerHost(), transport.peerPort());
+        this.directPlaintext = EngineSetup.prefersDirectBuffers(engine);
+        this.directCiphertext = directPlaintext || transport.prefersDirectBuffers();
         this.ciphertextIn = new CiphertextInbox(alloc);
         this.rekeys = new RekeyLimiter(options.peerRekeyLimitPerMinute());
     }
@@ -346,7 +350,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 plaintext.writerIndex(plaintext.writerIndex() + r.bytesProduced());
                 if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                     deliver(plaintext);
-                    plaintext = allocBuffer(engine.getSession().getApplicationBufferSize());
+                    plaintext = allocBuffer(engine.getSession().getApplicationBufferSize(), directPlaintext);
                     continue;
                 }
                 if (r.getStatus() == Status.CLOSED) {
@@ -370,11 +374,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private ByteBuf allocPlaintext() {
         int records = ciphertextIn.wholeRecordBytes(UNWRAP_BATCH_BYTES);
-        return allocBuffer(Math.max(records, 256));
+        return allocBuffer(Math.max(records, 256), directPlaintext);
     }
 
-    private ByteBuf allocBuffer(int capacity) {
-        return directBuffers ? alloc.directBuffer(capacity) : alloc.heapBuffer(capacity);
+    private ByteBuf allocBuffer(int capacity, boolean direct) {
+        return direct ? alloc.directBuffer(capacity) : alloc.heapBuffer(capacity);
     }
 
     private void deliver(ByteBuf plaintext) {
@@ -459,7 +463,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     /** Wraps into one buffer as many records as fit, then hands it to the transport. */
     private boolean wrapRecords(boolean applicationData) throws SSLException {
         int packet = engine.getSession().getPacketBufferSize();
-        ByteBuf out = allocBuffer(applicationData ? packet * WRAP_BATCH_RECORDS : packet);
+        ByteBuf out = allocBuffer(applicationData ? packet * WRAP_BATCH_RECORDS : packet, directCiphertext);
         boolean moved = false;
         try {
             for (;;) {
@@ -777,7 +781,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             if (engine.isOutboundDone() || outboundDone) {
                 return;
             }
-            out = allocBuffer(engine.getSession().getPacketBufferSize());
+            out = allocBuffer(engine.getSession().getPacketBufferSize(), directCiphertext);
             SSLEngineResult r = engine.wrap(NO_PLAINTEXT, out.nioBuffer(0, out.writableBytes()));
             out.writerIndex(r.bytesProduced());
             if (out.isReadable()) {

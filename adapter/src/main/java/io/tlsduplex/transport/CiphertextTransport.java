@@ -28,6 +28,11 @@ public interface CiphertextTransport {
         return -1;
     }
 
+    /** Whether ciphertext handed to {@link #write} should be in direct buffers (a socket). */
+    default boolean prefersDirectBuffers() {
+        return false;
+    }
+
     /** Called once, before any other method: where received ciphertext and transport events go. */
     void start(Listener listener);
 
