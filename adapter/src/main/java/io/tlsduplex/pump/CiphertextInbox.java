@@ -105,6 +105,21 @@ final class CiphertextInbox {
     }
 
     /**
+     * The length the next record's header declares when it is a TLS record type with more bytes
+     * than any TLS version allows, else -1. The JDK engine does not reject such a header itself: it
+     * accepts "large records" up to about 33 KB and waits for their bytes, so a peer could stall us.
+     */
+    int oversizedRecordLength() {
+        if (readableBytes() < 5) {
+            return -1;
+        }
+        int ri = cumulation.readerIndex();
+        int type = cumulation.getUnsignedByte(ri);
+        int length = cumulation.getUnsignedShort(ri + 3);
+        return type >= 20 && type <= 24 && length > MAX_RECORD_BYTES ? length : -1;
+    }
+
+    /**
      * Sum of the lengths of the whole records buffered, up to {@code cap}: an upper bound of the
      * plaintext they hold, so the pump can size the plaintext buffer to the data instead of to 16 KiB.
      */

@@ -339,6 +339,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
         ByteBuf plaintext = null;
         try {
             while (!taskRunning && !inboundDone && phase != Phase.CLOSED && ciphertextIn.worthUnwrapping()) {
+                int oversized = ciphertextIn.oversizedRecordLength();
+                if (oversized >= 0) {
+                    // RFC 8446 5.2 / RFC 5246 6.2.3: record_overflow. The engine would wait for the bytes.
+                    throw new javax.net.ssl.SSLProtocolException("record_overflow: the peer announced a TLS record of "
+                            + oversized + " bytes; no TLS version allows more than " + CiphertextInbox.MAX_RECORD_BYTES);
+                }
                 if (plaintext == null || plaintext.writableBytes() < ciphertextIn.wholeRecordBytes(MAX_RECORD_PLAINTEXT)) {
                     deliver(plaintext);
                     plaintext = allocPlaintext();
