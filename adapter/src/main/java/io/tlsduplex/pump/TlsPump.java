@@ -52,7 +52,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
     /** Marker for a read half that ended with close_notify (or an allowed EOF). */
     public static final Object READ_COMPLETE = new Object();
 
-    private static final ByteBuffer[] NO_PLAINTEXT = new ByteBuffer[0];
+    /**
+     * What wrap gets when there is no plaintext to send (handshake, alerts, close_notify): one empty
+     * buffer, not an empty array, because netty-tcnative's OpenSSL engine rejects a zero-length
+     * source array with an IndexOutOfBoundsException (the JDK engine accepts both).
+     */
+    private static final ByteBuffer[] NO_PLAINTEXT = {ByteBuffer.allocate(0)};
     private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
     private static final int WRAP_BATCH_RECORDS = 4;
     private static final int UNWRAP_BATCH_BYTES = 64 * 1024;
@@ -111,6 +116,15 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private boolean outboundDone;
     private Disposable handshakeTimer;
     private Disposable idleTimer;
+    /**
+     * Try a wrap even though getHandshakeStatus() does not say NEED_WRAP. netty-tcnative's OpenSSL
+     * engine needs it twice: its unwrap feeds a handshake message to BoringSSL without advancing
+     * the handshake (the TLS 1.2 client that just received the server's Finished still reports
+     * NEED_UNWRAP until its next wrap says FINISHED), and once its state is FINISHED it reports
+     * NOT_HANDSHAKING even while the result said NEED_WRAP. Netty's SslHandler wraps after every
+     * handshake unwrap for the same reason. A wrap with nothing to send costs nothing on JDK engines.
+     */
+    private boolean wrapOwed;
 
     public TlsPump(CiphertextTransport transport, TlsOptions options) {
         this.transport = transport;
@@ -353,6 +367,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 SSLEngineResult r = engine.unwrap(ciphertextIn.view(),
                         plaintext.nioBuffer(plaintext.writerIndex(), plaintext.writableBytes()));
                 ciphertextIn.consumed(r.bytesConsumed());
+                if (r.bytesConsumed() > 0 && (!handshakeDone || renegotiating)) {
+                    wrapOwed = true;
+                }
                 plaintext.writerIndex(plaintext.writerIndex() + r.bytesProduced());
                 if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                     deliver(plaintext);
@@ -440,12 +457,19 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 runDelegatedTasks();
                 break;
             }
-            if (hs == HandshakeStatus.NEED_WRAP) {
-                if (!wrapRecords(false)) {
+            if (hs == HandshakeStatus.NEED_WRAP || wrapOwed) {
+                wrapOwed = false;
+                if (wrapRecords(false)) {
+                    progress = true;
+                    continue;
+                }
+                if (hs == HandshakeStatus.NEED_WRAP) {
                     break;
                 }
-                progress = true;
-                continue;
+                if (engine.getHandshakeStatus() != hs) {
+                    progress = true; // the wrap moved the handshake on without bytes (OpenSSL: FINISHED)
+                    continue;
+                }
             }
             if (!handshakeDone || hs != HandshakeStatus.NOT_HANDSHAKING) {
                 break; // application data waits for the (re)handshake: "write needs read"
@@ -570,6 +594,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private void afterEngineCall(SSLEngineResult r) throws SSLException {
         HandshakeStatus hs = r.getHandshakeStatus();
+        if (hs == HandshakeStatus.NEED_WRAP) {
+            wrapOwed = true;
+        }
         if (hs == HandshakeStatus.FINISHED
                 || (!handshakeDone && hs == HandshakeStatus.NOT_HANDSHAKING && engine.getSession().isValid()
                 && !"NONE".equals(engine.getSession().getProtocol()) && r.bytesConsumed() + r.bytesProduced() > 0)) {
