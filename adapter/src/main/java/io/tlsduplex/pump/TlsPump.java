@@ -95,7 +95,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private volatile Throwable transportError;
     private volatile boolean taskRunning;
     private volatile Throwable taskError;
-    private volatile long lastActivityNanos = System.nanoTime();
+    /** On the timer's clock (virtual in tests), so the idle check and the activity agree. */
+    private volatile long lastActivityNanos;
 
     // --- Written by the drain only, read by the halves (hence volatile) ----------------------
     private volatile Phase phase = Phase.HANDSHAKING;
@@ -135,6 +136,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
         this.directCiphertext = directPlaintext || transport.prefersDirectBuffers();
         this.ciphertextIn = new CiphertextInbox(alloc);
         this.rekeys = new RekeyLimiter(options.peerRekeyLimitPerMinute());
+        this.lastActivityNanos = now();
+    }
+
+    private long now() {
+        return options.timer().now(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Starts the handshake. {@code reader} and {@code writer} are woken after every pump run. */
@@ -158,7 +164,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     @Override
     public void onCiphertext(ByteBuf chunk) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = now();
         ciphertextIn.offer(chunk);
         signal();
     }
@@ -433,7 +439,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             }
             renegotiating = true;
         }
-        if (!rekeys.tryAcquire(System.nanoTime())) {
+        if (!rekeys.tryAcquire(now())) {
             throw new TlsPolicyException("peer started more than " + rekeys.limit()
                     + " key updates / renegotiations in one minute (TlsOptions.peerRekeyLimitPerMinute)");
         }
@@ -539,13 +545,13 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private void writeCiphertext(ByteBuf ciphertext) {
         int bytes = ciphertext.readableBytes();
         writes.handedOff(bytes);
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = now();
         transport.write(ciphertext, error -> {
             if (error != null && transportError == null) {
                 transportError = error;
             }
             writes.confirmed(bytes);
-            lastActivityNanos = System.nanoTime();
+            lastActivityNanos = now();
             signal();
         });
     }
@@ -869,7 +875,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             return;
         }
         long limit = options.idleTimeout().toMillis();
-        long idle = (System.nanoTime() - lastActivityNanos) / 1_000_000;
+        long idle = (now() - lastActivityNanos) / 1_000_000;
         if (idle >= limit) {
             fail(new TlsTimeoutException(TlsTimeoutException.Kind.IDLE, options.idleTimeout()));
         } else {
@@ -908,6 +914,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 + ", ciphertextBuffered=" + ciphertextIn.readableBytes()
                 + ", plaintextBuffered=" + plaintextIn.bufferedBytes()
                 + ", ciphertextInFlight=" + writes.inFlight()
+                + ", idleMillis=" + (now() - lastActivityNanos) / 1_000_000
                 + ", readEnd=" + (readEnd == READ_COMPLETE ? "complete" : readEnd)
                 + ", failure=" + failure + "}";
     }

@@ -124,7 +124,7 @@ public final class TestPki {
         try {
             KeyPair keys = keyPair("EC");
             X509Certificate cert = sign(new X500Name("CN=" + dnsName + ",O=tls-duplex"),
-                    new X500Name(ca.getSubjectX500Principal().getName()), keys.getPublic(), caKeys.getPrivate(), false,
+                    X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), keys.getPublic(), caKeys.getPrivate(), false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)), "EC");
             return new Identity(keys.getPrivate(), List.of(cert, ca));
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | IOException e) {
