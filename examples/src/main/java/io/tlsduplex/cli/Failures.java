@@ -1,33 +1,33 @@
 package io.tlsduplex.cli;
 
-import java.net.ConnectException;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import reactor.core.Exceptions;
 
-/** One line that says what went wrong: the chain of distinct causes, innermost detail last. */
+/** One line that says what went wrong: the chain of distinct causes, outermost first. */
 public final class Failures {
     private Failures() {
     }
 
     public static String describe(Throwable error) {
         Throwable t = Exceptions.unwrap(error);
-        if (t instanceof UserInputException) {
-            return t.getMessage();
-        }
-        Set<String> parts = new LinkedHashSet<>();
-        Set<Throwable> seen = new java.util.HashSet<>();
+        List<String> parts = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (t != null && seen.add(t)) {
             String message = t.getMessage();
-            if (t instanceof ConnectException || t.getClass().getSimpleName().contains("ConnectException")) {
-                parts.add("cannot connect: " + (message == null ? t.getClass().getSimpleName() : message));
-            } else if (t instanceof UnresolvedAddressException) {
-                parts.add("unknown host");
-            } else if (message != null && !message.isBlank() && parts.stream().noneMatch(p -> p.contains(message))) {
-                parts.add(message);
-            } else if (message == null && parts.isEmpty()) {
+            if (message != null && !message.isBlank()) {
+                String m = message.strip();
+                if (parts.stream().noneMatch(p -> p.contains(m))) {
+                    parts.add(m);
+                }
+            } else if (parts.isEmpty()) {
                 parts.add(t.getClass().getSimpleName());
+            }
+            if (t instanceof UserInputException || t instanceof Net.ConnectFailure) {
+                break; // their message already tells the whole story
             }
             t = t.getCause();
         }

@@ -1,6 +1,11 @@
 package io.tlsduplex.cli;
 
+import io.tlsduplex.cli.connect.ConnectCommand;
 import io.tlsduplex.cli.demo.DemoCommand;
+import io.tlsduplex.cli.fetch.FetchCommand;
+import io.tlsduplex.cli.logs.LogFanoutCommand;
+import io.tlsduplex.cli.logs.LogFollowCommand;
+import io.tlsduplex.cli.serve.ServeCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tls-duplex", mixinStandardHelpOptions = true, version = "tls-duplex 0.1.0",
         description = "TLS with independent read and write halves: a demo of the classic hazards, "
                 + "a client, a server, an HTTPS fetcher and a syslog relay.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ConnectCommand.class, ServeCommand.class, FetchCommand.class,
+                LogFanoutCommand.class, LogFollowCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     private final Streams io;

@@ -15,6 +15,11 @@ import java.io.PrintStream;
  */
 public record Streams(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
 
+    /** The same streams with warnings (stderr) dropped: for options built once per connection. */
+    public static Streams quiet(Streams io) {
+        return new Streams(io.in(), io.out(), new PrintStream(java.io.OutputStream.nullOutputStream()), io.terminal());
+    }
+
     public static Streams system() {
         return new Streams(System.in, System.out, System.err, System.console() != null);
     }

@@ -42,11 +42,15 @@ final class SeededBytes {
             new SplittableRandom(seed * 1_000_003L + produced[0]).nextBytes(chunk);
             digest.update(chunk);
             produced[0] += chunk.length;
+            boolean last = produced[0] >= size;
+            if (last) {
+                // before the hand-off: the receiver may have it all (and compare) before next() returns
+                sha256 = HexFormat.of().formatHex(digest.digest());
+            }
             sink.next(Unpooled.wrappedBuffer(chunk));
-            if (produced[0] >= size) {
+            if (last) {
                 // Complete with the last chunk, not on a later request: in TLS 1.2 the peer may
                 // close as soon as it has every byte, and a send still open then has to fail.
-                sha256 = HexFormat.of().formatHex(digest.digest());
                 sink.complete();
             }
             return produced;

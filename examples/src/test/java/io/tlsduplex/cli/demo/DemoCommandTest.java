@@ -23,6 +23,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void demoOverLoopbackTcpPassesEveryHazardAndExitsZero() {
+        Cli.Run run = Cli.run("demo", "--size", "2", "--key-updates", "50");
+
+        assertThat(run.status()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("loopback TCP 127.0.0.1:").contains("50 key updates")
+                .contains("all 3 hazards passed");
+        assertThat(run.out().lines().filter(l -> l.contains("PASS"))).hasSize(3);
+    }
+
+    @Test
     void demoWritesNoProgressLineWhenItsOutputIsNotATerminal() {
         Cli.Run run = Cli.run("demo", "--transport", "memory", "--size", "1");
 

@@ -1,0 +1,122 @@
+package io.tlsduplex.cli.serve;
+
+import io.tlsduplex.TlsClosedException;
+import io.tlsduplex.TlsOptions;
+import io.tlsduplex.TlsStream;
+import io.tlsduplex.cli.Failures;
+import io.tlsduplex.cli.HostPort;
+import io.tlsduplex.cli.Main;
+import io.tlsduplex.cli.Net;
+import io.tlsduplex.cli.Streams;
+import io.tlsduplex.cli.UserInputException;
+import io.tlsduplex.cli.tls.TlsEndOptions;
+import io.tlsduplex.netty.TlsTcp;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * {@code tls-duplex serve PORT}: a TLS server (like s6-tlsd or stunnel) whose connections all share
+ * reactor-netty's event loops; per connection it echoes, runs a program, or relays to a backend.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a TLS server. Per connection: --echo sends back what it receives, --exec runs a",
+                "program with the plaintext on its standard input and output (the connection ends when it",
+                "exits), --forward relays to a plain TCP backend. Runs until interrupted.",
+                "Prints 'listening on HOST:PORT' on standard error once it accepts connections."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Main main;
+
+    @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on (0: any free port).")
+    private String port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    private String bind;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Mode mode;
+
+    static final class Mode {
+        @Option(names = "--echo", required = true, description = "Send back everything received.")
+        boolean echo;
+
+        @Option(names = "--exec", required = true, arity = "1..*", paramLabel = "CMD",
+                description = "Run CMD [ARGS...] per connection, plaintext on its stdin/stdout (put it last).")
+        List<String> exec;
+
+        @Option(names = "--forward", required = true, paramLabel = "HOST:PORT",
+                description = "Relay the plaintext to a plain TCP backend.")
+        String forward;
+    }
+
+    @Mixin
+    private TlsEndOptions tls;
+
+    @Override
+    public Integer call() {
+        Streams io = main.io();
+        TlsOptions options = tls.server(io);
+        ConnectionHandler handler = handler();
+        AtomicLong ids = new AtomicLong();
+        DisposableServer server = TlsTcp.configure(TcpServer.create().host(bind).port(HostPort.port("PORT", port)))
+                .handle(TlsTcp.serve(options, stream -> serveOne(ids.incrementAndGet(), stream, handler, io)))
+                .bind()
+                .onErrorMap(e -> new UserInputException("cannot listen on " + bind + ":" + port + ": "
+                        + Failures.describe(e), e))
+                .block();
+        io.err().println("listening on " + new HostPort(bind, server.port()) + " (" + mode() + ")");
+        try {
+            server.onDispose().block();
+            return 0;
+        } catch (RuntimeException interrupted) {
+            // Thread interrupted (tests) or the JVM shutting down: stop accepting and return.
+            return 0;
+        } finally {
+            server.disposeNow();
+        }
+    }
+
+    private Mono<Void> serveOne(long id, TlsStream stream, ConnectionHandler handler, Streams io) {
+        return stream.handshake()
+                .doOnNext(session -> io.err().println("#" + id + " " + Net.describe(session)))
+                .flatMap(session -> handler.handle(stream))
+                .doOnSuccess(done -> io.err().println("#" + id + " closed"))
+                .onErrorResume(TlsClosedException.class, closed -> {
+                    // TLS 1.2 has no half-close: the client's close_notify ended our output too,
+                    // and the engine answers it; let that answer leave instead of cutting it off.
+                    io.err().println("#" + id + " closed by the client: " + Failures.describe(closed));
+                    return Mono.empty();
+                })
+                .onErrorResume(error -> {
+                    io.err().println("#" + id + " failed: " + Failures.describe(error));
+                    stream.dispose();
+                    return Mono.empty();
+                });
+    }
+
+    private ConnectionHandler handler() {
+        if (mode.echo) {
+            return new EchoHandler();
+        }
+        if (mode.exec != null) {
+            return new ExecHandler(mode.exec);
+        }
+        return new ForwardHandler(HostPort.parse("--forward", mode.forward));
+    }
+
+    private String mode() {
+        return mode.echo ? "echo" : mode.exec != null ? "exec " + String.join(" ", mode.exec) : "forward to " + mode.forward;
+    }
+}
