@@ -707,6 +707,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
         if (outboundDone) {
             return outputClosed;
         }
+        if (inboundDone) {
+            // The JDK engine refuses beginHandshake() once the peer's close_notify arrived ("Cannot
+            // kickstart"); asking it anyway would fail the whole stream, not just this request.
+            return new TlsClosedException("the peer already closed its output (close_notify): "
+                    + "no key update or renegotiation can start any more");
+        }
         if (!protocol.equals(session.protocol())) {
             return new UnsupportedOperationException(wrongProtocol + " (negotiated " + session.protocol() + ")");
         }
