@@ -110,6 +110,16 @@ final class Relay {
         facingServer.close();
     }
 
+    /** Puts {@code bytes} on the wire in {@code direction}, as if a peer had sent them. */
+    void inject(Direction direction, byte[] bytes) {
+        forward(direction, bytes, 0, bytes.length);
+    }
+
+    /** EOF in {@code direction} now (no alert, no close_notify): the sender hung up. */
+    void hangUp(Direction direction) {
+        eofTowards(direction);
+    }
+
     private void eofTowards(Direction direction) {
         broken = true;
         if (direction == Direction.CLIENT_TO_SERVER) {
