@@ -569,7 +569,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
         outputClosed = new TlsClosedException("the write half was finished");
         if (options.closeMode() == io.tlsduplex.CloseMode.NOTIFY) {
             engine.closeOutbound();
-            while (!engine.isOutboundDone() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            // Not gated on NEED_WRAP: OpenSSL engines report NOT_HANDSHAKING with close_notify pending.
+            while (!engine.isOutboundDone()) {
                 if (!wrapRecords(false)) {
                     break;
                 }
