@@ -1,0 +1,71 @@
+package io.tlsduplex.bench;
+
+import io.tlsduplex.bench.support.Engine;
+import io.tlsduplex.bench.support.EnginePair;
+import io.tlsduplex.bench.support.Payload;
+import io.tlsduplex.bench.support.Pki;
+import io.tlsduplex.bench.support.Suite;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The engine ceiling: one thread wraps 16 KiB records with a client engine and unwraps them with
+ * a server engine, nothing else. No TLS layer over these engines can beat this on one core.
+ * Score: MiB/s of plaintext (one op = 64 records = 1 MiB).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class EngineCeilingBenchmark {
+
+    @Param({"JDK", "OPENSSL"})
+    public Engine engine;
+
+    @Param({"TLS13_AES128", "TLS13_AES256", "TLS12_AES128"})
+    public Suite suite;
+
+    private EnginePair pair;
+    private Payload payload;
+    private ByteBuffer plaintext;
+
+    @Setup(Level.Trial)
+    public void handshake() throws SSLException {
+        payload = new Payload(Payload.CHUNK);
+        plaintext = payload.nio();
+        pair = new EnginePair(Pki.nettyClient(engine, suite, Pki.KeyType.EC),
+                Pki.nettyServer(engine, suite, Pki.KeyType.EC), engine, 443);
+        pair.handshake();
+        String negotiated = pair.clientEngine().getSession().getCipherSuite();
+        if (!negotiated.equals(suite.cipher())) {
+            throw new IllegalStateException(engine + " negotiated " + negotiated + " instead of " + suite.cipher());
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        pair.close();
+        payload.release();
+    }
+
+    @Benchmark
+    public long wrapUnwrap1MiB() throws SSLException {
+        return pair.transfer(plaintext, Payload.MIB / Payload.CHUNK);
+    }
+}
