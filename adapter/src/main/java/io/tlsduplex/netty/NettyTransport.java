@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import reactor.util.concurrent.Queues;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 
 /**
  * A reactor-netty {@link Connection} as the ciphertext transport. It adds one handler to the
@@ -73,7 +74,13 @@ public final class NettyTransport implements CiphertextTransport {
     public void start(Listener listener) {
         this.listener = listener;
         channel.config().setAutoRead(false);
-        connection.addHandlerLast(HANDLER_NAME, new CiphertextHandler());
+        // Right before reactor-netty's bridge, whatever state its inbound is in (Connection's
+        // addHandlerLast may place a handler after the bridge once the inbound is subscribed).
+        if (channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
+            channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HANDLER_NAME, new CiphertextHandler());
+        } else {
+            channel.pipeline().addLast(HANDLER_NAME, new CiphertextHandler());
+        }
         if (!channel.isActive()) {
             onEof();
         }

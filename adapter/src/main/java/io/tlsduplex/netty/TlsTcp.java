@@ -60,8 +60,10 @@ public final class TlsTcp {
     }
 
     /**
-     * STARTTLS: puts TLS on an existing connection from now on. The caller must not read the
-     * connection's own inbound any more; plaintext already received and not consumed is not seen.
+     * STARTTLS: puts TLS on an existing connection from now on. Ciphertext is taken right before
+     * reactor-netty's bridge, so reactor-netty's own inbound sees nothing more. Bytes a plaintext
+     * reader already took are not seen: finish the plaintext phase in lockstep (the server upgrades
+     * before it sends its go-ahead; the client upgrades after it read it). See StartTlsTest.
      */
     public static TlsStream upgrade(Connection connection, TlsOptions options) {
         return TlsStream.over(new NettyTransport(connection), options);
