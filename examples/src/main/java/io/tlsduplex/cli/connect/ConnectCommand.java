@@ -7,6 +7,7 @@ import io.tlsduplex.cli.HostPort;
 import io.tlsduplex.cli.Main;
 import io.tlsduplex.cli.Net;
 import io.tlsduplex.cli.Streams;
+import io.tlsduplex.cli.io.BlockingThread;
 import io.tlsduplex.cli.io.StreamBytes;
 import io.tlsduplex.cli.tls.TlsEndOptions;
 import java.time.Duration;
@@ -55,8 +56,8 @@ public final class ConnectCommand implements Callable<Integer> {
         TlsOptions options = tls.client(server.host(), io);
         Net.Connected connected = Net.connect(server, options, Duration.ofMillis((long) (connectTimeoutSeconds * 1000))).block();
         TlsStream stream = connected.stream();
-        Scheduler stdin = Schedulers.newSingle("stdin", true);
-        Scheduler stdout = Schedulers.newSingle("stdout", true);
+        Scheduler stdin = BlockingThread.named("stdin");
+        Scheduler stdout = BlockingThread.named("stdout");
         try {
             if (!quiet) {
                 io.err().println("connected to " + server + ": " + Net.describe(connected.session()));

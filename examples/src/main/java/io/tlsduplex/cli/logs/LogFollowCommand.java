@@ -8,6 +8,7 @@ import io.tlsduplex.cli.Main;
 import io.tlsduplex.cli.Net;
 import io.tlsduplex.cli.Streams;
 import io.tlsduplex.cli.UserInputException;
+import io.tlsduplex.cli.io.BlockingThread;
 import io.tlsduplex.cli.tls.TlsEndOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ public final class LogFollowCommand implements Callable<Integer> {
         HostPort syslog = HostPort.parse("--to", to);
         TlsOptions options = tls.client(server.host(), io);
         InetSocketAddress destination = new InetSocketAddress(syslog.host(), syslog.port());
-        Scheduler udpThread = Schedulers.newSingle("syslog-out", true);
+        Scheduler udpThread = BlockingThread.named("syslog-out");
         try (DatagramSocket socket = new DatagramSocket()) {
             long delayMillis = (long) (minBackoff * 1000);
             while (!Thread.currentThread().isInterrupted()) {

@@ -39,6 +39,10 @@ public final class TlsEndOptions {
             description = "Servers: the exact issuer DN a client certificate must have (implies --require-client-cert).")
     String clientIssuer;
 
+    @Option(names = "--allow-renegotiation",
+            description = "Servers: accept TLS 1.2 renegotiations the client starts (default: refused).")
+    boolean allowRenegotiation;
+
     @Option(names = "--servername", paramLabel = "NAME",
             description = "Clients: the name sent as SNI and checked against the server certificate (default: the host).")
     String serverName;
@@ -70,8 +74,8 @@ public final class TlsEndOptions {
 
     /** Options for a client that connects to {@code host}. */
     public TlsOptions client(String host, Streams io) {
-        if (requireClientCert || clientIssuer != null) {
-            throw new UserInputException("--require-client-cert and --client-issuer are server options");
+        if (requireClientCert || clientIssuer != null || allowRenegotiation) {
+            throw new UserInputException("--require-client-cert, --client-issuer and --allow-renegotiation are server options");
         }
         if (insecure && ca != null) {
             throw new UserInputException("--insecure and --ca contradict each other: --ca asks for verification");
@@ -93,6 +97,9 @@ public final class TlsEndOptions {
         if (serverName != null || insecure) {
             throw new UserInputException("--servername and --insecure are client options");
         }
+        if (allowRenegotiation && tls13 && !tls12) {
+            throw new UserInputException("--allow-renegotiation is for TLS 1.2; TLS 1.3 has no renegotiation");
+        }
         boolean mutual = requireClientCert || clientIssuer != null;
         if (mutual && ca == null) {
             throw new UserInputException("--require-client-cert needs --ca: the roots client certificates must chain to");
@@ -102,7 +109,7 @@ public final class TlsEndOptions {
         TlsOptions.Builder b = engine == Engine.openssl
                 ? TlsOptions.of(Contexts.opensslServer(identity, roots, mutual, protocols()))
                 : TlsOptions.server(Contexts.jdk(identity, roots, false));
-        b.needClientAuth(mutual);
+        b.needClientAuth(mutual).allowClientRenegotiation(allowRenegotiation);
         if (clientIssuer != null) {
             try {
                 b.peerVerifier(PeerVerifier.issuer(clientIssuer));
