@@ -9,6 +9,7 @@ import io.tlsduplex.cli.Main;
 import io.tlsduplex.cli.Net;
 import io.tlsduplex.cli.Streams;
 import io.tlsduplex.cli.UserInputException;
+import io.tlsduplex.cli.io.ErrLog;
 import io.tlsduplex.cli.tls.TlsEndOptions;
 import io.tlsduplex.netty.TlsTcp;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +82,9 @@ public final class LogFanoutCommand implements Callable<Integer> {
         TlsOptions options = tls.server(io);
         HostPort udpAddress = HostPort.parse("--udp", udp);
         AtomicLong ids = new AtomicLong();
+        ErrLog log = new ErrLog(io.err());
         DisposableServer tlsServer = TlsTcp.configure(TcpServer.create().host(bind).port(HostPort.port("--port", port)))
-                .handle(TlsTcp.serve(options, stream -> serveClient(ids.incrementAndGet(), stream, io)))
+                .handle(TlsTcp.serve(options, stream -> serveClient(ids.incrementAndGet(), stream, log)))
                 .bind()
                 .onErrorMap(e -> new UserInputException("cannot listen on " + bind + ":" + port + ": " + Failures.describe(e), e))
                 .block();
@@ -95,6 +97,7 @@ public final class LogFanoutCommand implements Callable<Integer> {
                     .block();
         } catch (RuntimeException e) {
             tlsServer.disposeNow();
+            log.close();
             throw e;
         }
         io.err().println("listening on " + new HostPort(bind, tlsServer.port()) + " (tls), udp "
@@ -107,6 +110,7 @@ public final class LogFanoutCommand implements Callable<Integer> {
         } finally {
             udpServer.disposeNow();
             tlsServer.disposeNow();
+            log.close();
         }
     }
 
@@ -126,11 +130,11 @@ public final class LogFanoutCommand implements Callable<Integer> {
         }
     }
 
-    private Mono<Void> serveClient(long id, TlsStream stream, Streams io) {
+    private Mono<Void> serveClient(long id, TlsStream stream, ErrLog log) {
         ClientFeed feed = new ClientFeed(queue, overflow);
         return stream.handshake()
                 .flatMap(session -> {
-                    io.err().println("client #" + id + " joined: " + Net.describe(session));
+                    log.line("client #" + id + " joined: " + Net.describe(session));
                     clients.add(feed);
                     TlsStream.Split halves = stream.split();
                     Mono<Void> send = halves.writer().send(feed.lines());
@@ -138,10 +142,10 @@ public final class LogFanoutCommand implements Callable<Integer> {
                     Mono<Void> read = halves.reader().receive().doOnNext(ByteBuf::release).then();
                     return Mono.firstWithSignal(send, read);
                 })
-                .doOnSuccess(done -> io.err().println("client #" + id + " left: " + feed.sent() + " lines sent, "
+                .doOnSuccess(done -> log.line("client #" + id + " left: " + feed.sent() + " lines sent, "
                         + feed.dropped() + " dropped"))
                 .onErrorResume(error -> {
-                    io.err().println((feed.sent() == 0 && !clients.contains(feed) ? "client #" + id + " refused: "
+                    log.line((feed.sent() == 0 && !clients.contains(feed) ? "client #" + id + " refused: "
                             : "client #" + id + " dropped: ") + Failures.describe(error)
                             + " (" + feed.sent() + " lines sent, " + feed.dropped() + " dropped)");
                     return Mono.empty();

@@ -34,7 +34,9 @@ final class ExecHandler implements ConnectionHandler {
                     .then(halves.writer().finish());
             toProgram.subscribe();
             return fromProgram;
-        }, Process::destroy);
+        }, Process::destroy)
+                // starting a process blocks (fork/exec): never on the event loop that finished the handshake
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private Process start() {

@@ -9,6 +9,7 @@ import io.tlsduplex.cli.Main;
 import io.tlsduplex.cli.Net;
 import io.tlsduplex.cli.Streams;
 import io.tlsduplex.cli.UserInputException;
+import io.tlsduplex.cli.io.ErrLog;
 import io.tlsduplex.cli.tls.TlsEndOptions;
 import io.tlsduplex.netty.TlsTcp;
 import java.util.List;
@@ -70,8 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
         TlsOptions options = tls.server(io);
         ConnectionHandler handler = handler();
         AtomicLong ids = new AtomicLong();
+        ErrLog log = new ErrLog(io.err());
         DisposableServer server = TlsTcp.configure(TcpServer.create().host(bind).port(HostPort.port("PORT", port)))
-                .handle(TlsTcp.serve(options, stream -> serveOne(ids.incrementAndGet(), stream, handler, io)))
+                .handle(TlsTcp.serve(options, stream -> serveOne(ids.incrementAndGet(), stream, handler, log)))
                 .bind()
                 .onErrorMap(e -> new UserInputException("cannot listen on " + bind + ":" + port + ": "
                         + Failures.describe(e), e))
@@ -85,22 +87,23 @@ public final class ServeCommand implements Callable<Integer> {
             return 0;
         } finally {
             server.disposeNow();
+            log.close();
         }
     }
 
-    private Mono<Void> serveOne(long id, TlsStream stream, ConnectionHandler handler, Streams io) {
+    private Mono<Void> serveOne(long id, TlsStream stream, ConnectionHandler handler, ErrLog log) {
         return stream.handshake()
-                .doOnNext(session -> io.err().println("#" + id + " " + Net.describe(session)))
+                .doOnNext(session -> log.line("#" + id + " " + Net.describe(session)))
                 .flatMap(session -> handler.handle(stream))
-                .doOnSuccess(done -> io.err().println("#" + id + " closed"))
+                .doOnSuccess(done -> log.line("#" + id + " closed"))
                 .onErrorResume(TlsClosedException.class, closed -> {
                     // TLS 1.2 has no half-close: the client's close_notify ended our output too,
                     // and the engine answers it; let that answer leave instead of cutting it off.
-                    io.err().println("#" + id + " closed by the client: " + Failures.describe(closed));
+                    log.line("#" + id + " closed by the client: " + Failures.describe(closed));
                     return Mono.empty();
                 })
                 .onErrorResume(error -> {
-                    io.err().println("#" + id + " failed: " + Failures.describe(error));
+                    log.line("#" + id + " failed: " + Failures.describe(error));
                     stream.dispose();
                     return Mono.empty();
                 });
