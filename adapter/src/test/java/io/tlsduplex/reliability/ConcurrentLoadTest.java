@@ -85,6 +85,7 @@ class ConcurrentLoadTest {
         // (read buffers, write windows, pipe capacity) on both sides, plus the allocator's own chunks.
         long bound = n * (2L << 20) + (64L << 20);
         assertThat(peaks.peakPooledHeap() + peaks.peakPooledDirect()).as("pooled memory at peak").isLessThan(bound);
+        assertThat(Threads.blockedInAdapter()).as("threads left waiting in the adapter").isEmpty();
     }
 
     @Test

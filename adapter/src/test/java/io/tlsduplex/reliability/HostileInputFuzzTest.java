@@ -99,6 +99,7 @@ class HostileInputFuzzTest {
         System.out.printf("RELIABILITY fuzz family=%s cases=%d outcomes=%s ms=%d%n", name, n, outcomes,
                 (System.nanoTime() - started) / 1_000_000);
         assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
+        assertThat(Threads.blockedInAdapter()).as("threads left waiting in the adapter").isEmpty();
     }
 
     @FunctionalInterface
