@@ -24,8 +24,10 @@ class InMemoryEchoTest {
         return Stream.of(
                 Arguments.of("TLSv1.3", "whole records", (Supplier<Chunking>) Chunking::whole, 8L << 20),
                 Arguments.of("TLSv1.2", "whole records", (Supplier<Chunking>) Chunking::whole, 8L << 20),
-                Arguments.of("TLSv1.3", "random chunks", (Supplier<Chunking>) () -> Chunking.random(42, 3000), 4L << 20),
-                Arguments.of("TLSv1.2", "random chunks", (Supplier<Chunking>) () -> Chunking.random(43, 3000), 4L << 20),
+                Arguments.of("TLSv1.3", "random chunks up to 32 KiB", (Supplier<Chunking>) () -> Chunking.random(40, 32 * 1024), 64L << 20),
+                Arguments.of("TLSv1.2", "random chunks up to 32 KiB", (Supplier<Chunking>) () -> Chunking.random(41, 32 * 1024), 64L << 20),
+                Arguments.of("TLSv1.3", "random chunks up to 3000 bytes", (Supplier<Chunking>) () -> Chunking.random(42, 3000), 4L << 20),
+                Arguments.of("TLSv1.2", "random chunks up to 3000 bytes", (Supplier<Chunking>) () -> Chunking.random(43, 3000), 4L << 20),
                 Arguments.of("TLSv1.3", "1-byte chunks", (Supplier<Chunking>) () -> Chunking.fixed(1), 64L << 10),
                 Arguments.of("TLSv1.2", "1-byte chunks", (Supplier<Chunking>) () -> Chunking.fixed(1), 64L << 10));
     }
@@ -55,7 +57,7 @@ class InMemoryEchoTest {
                     .then(server.writer().finish());
 
             var results = tls.await(Mono.zip(serverGot, clientGot, clientSends.thenReturn(1), serverSends.thenReturn(1)),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(120));
             assertThat(results.getT1()).isEqualTo(new Payload.Digest(up.sha256(), size));
             assertThat(results.getT2()).isEqualTo(new Payload.Digest(down.sha256(), size));
 

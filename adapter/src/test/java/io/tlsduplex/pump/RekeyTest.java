@@ -21,7 +21,7 @@ class RekeyTest {
                 MemoryTls.serverOptions("TLSv1.3").build())) {
             Payload down = Payload.of(21, 2 << 20);
             Mono<Void> serverSends = tls.server().writer().send(down.buffers())
-                    .and(Flux.range(0, 100).concatMap(i -> tls.server().keyUpdate()).then())
+                    .and(tls.server().handshake().thenMany(Flux.range(0, 100).concatMap(i -> tls.server().keyUpdate())).then())
                     .then(tls.server().writer().finish());
             Mono<Payload.Digest> clientReads = Payload.digestOf(tls.client().reader().receive()
                     .publishOn(Schedulers.parallel()));
