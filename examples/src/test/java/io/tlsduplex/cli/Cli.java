@@ -34,6 +34,14 @@ public final class Cli {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Runs a command that must end by itself within {@code limit} (a hang fails with both streams shown). */
+    public static Run runWithin(Duration limit, InputStream in, String... args) {
+        try (Running running = new Running(in, args)) {
+            int status = running.awaitExit(limit);
+            return new Run(status, running.out(), running.err());
+        }
+    }
+
     /** Starts a command on its own thread (a server, or a client the test talks to while it runs). */
     public static Running start(InputStream in, String... args) {
         return new Running(in, args);

@@ -34,7 +34,7 @@ final class ForwardHandler implements ConnectionHandler {
         TlsStream.Split halves = stream.split();
         Mono<Void> toBackend = backend.outbound().send(halves.reader().receive()).then()
                 .then(Mono.fromRunnable(() -> shutdownOutput(backend)));
-        Mono<Void> fromBackend = halves.writer().send(backend.inbound().receive().retain())
+        Mono<Void> fromBackend = halves.writer().send(BackendInbound.of(backend))
                 .then(halves.writer().finish());
         return Mono.when(toBackend, fromBackend)
                 .doFinally(s -> backend.dispose());
