@@ -82,6 +82,12 @@ final class CiphertextInbox {
 
     void consumed(int bytes) {
         cumulation.skipBytes(bytes);
+        if (!cumulation.isReadable()) {
+            // An idle connection must not keep the transport's last read buffer (a 2-16 KiB pooled
+            // chunk per connection): nothing waits in it any more.
+            cumulation.release();
+            cumulation = null;
+        }
     }
 
     /** Largest TLS ciphertext record: 2^14 plaintext plus 2048 (TLS 1.2 expansion limit). */
