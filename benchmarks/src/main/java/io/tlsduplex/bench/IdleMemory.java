@@ -103,6 +103,9 @@ public final class IdleMemory {
         List<End> ends = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ends.add(stack.connect());
+            if ((i + 1) % 1000 == 0) {
+                System.out.println("  " + (i + 1) + " connections open");
+            }
         }
         return ends;
     }

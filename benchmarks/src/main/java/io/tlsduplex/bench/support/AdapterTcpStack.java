@@ -46,7 +46,7 @@ public final class AdapterTcpStack implements Stack {
                     return stream.onClose();
                 }))
                 .bindNow(Duration.ofSeconds(10));
-        this.client = TlsTcp.configure(TcpClient.create().host("127.0.0.1").port(remotePort > 0 ? remotePort : server.port()));
+        this.client = TlsTcp.configure(TcpClient.newConnection().host("127.0.0.1").port(remotePort > 0 ? remotePort : server.port()));
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class NettyStack implements Stack {
     /** A client-only stack when {@code remotePort} is positive (its server runs in another process). */
     public NettyStack(Engine engine, Suite suite, boolean echo, int remotePort) {
         TcpServer s = TcpServer.create().host("127.0.0.1").port(0);
-        TcpClient c = TcpClient.create().host("127.0.0.1");
+        TcpClient c = TcpClient.newConnection().host("127.0.0.1");
         if (engine != null) {
             SslContext serverCtx = Pki.nettyServer(engine, suite, Pki.KeyType.EC);
             SslContext clientCtx = remotePort > 0 ? Pki.nettyClientTrustingAny(engine, suite)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes JMH JSON into an output folder, then (re)generates the figures in
+# docs/benchmarks.md and the PNG charts from it.
+#
+#   benchmarks/run.sh quick [out]   # < 3 minutes: TLS 1.3 AES-128-GCM only, 1 fork, short iterations
+#   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up, 5x2 s
+#
+# Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr".
+# Build first: mvn -B -q -pl benchmarks -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-quick}
+out=${2:-benchmarks/results/tmp/$mode}
+jar=benchmarks/target/benchmarks.jar
+[ -f "$jar" ] || { echo "missing $jar: mvn -B -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+mkdir -p "$out"
+# the run uses its own copy of the jar, so a rebuild during a long run cannot mix versions
+cp "$jar" "$out/benchmarks.jar"
+jar="$out/benchmarks.jar"
+
+case "$mode" in
+  quick)
+    timing=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms)
+    jdk_suites=TLS13_AES128
+    ossl_suites=TLS13_AES128
+    echo_connections=64
+    keys=EC
+    idle_counts=1000
+    ;;
+  full)
+    timing=()   # the annotations' defaults: -f 2 -wi 3 -w 2s -i 5 -r 2s
+    jdk_suites=TLS13_AES128,TLS13_AES256,TLS12_AES128
+    # BoringSSL cannot be restricted to one TLS 1.3 suite (it always prefers AES-128-GCM here)
+    ossl_suites=TLS13_AES128,TLS12_AES128
+    echo_connections=1,64,1000
+    keys=EC,RSA
+    idle_counts=1000,10000
+    ;;
+  *) echo "usage: $0 quick|full [out]" >&2; exit 2 ;;
+esac
+
+jmh() {
+  local name=$1; shift
+  echo "== $name: java -jar $jar $* ${timing[*]} ${JMH_EXTRA:-}"
+  # shellcheck disable=SC2086
+  java -jar "$jar" "$@" "${timing[@]}" ${JMH_EXTRA:-} -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1 \
+    || { echo "   FAILED, see $out/$name.log" >&2; }
+  grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$out/$name.log" | grep -v ':gc\.' | grep -v '·gc' || true
+}
+
+start=$(date +%s)
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+jmh bulk-jdk     '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK,SSLSOCKET_JDK -p suite=$jdk_suites -prof gc
+jmh bulk-openssl '\.BulkBenchmark\.' -p stack=ADAPTER_OPENSSL,SECURE_OPENSSL -p suite=$ossl_suites -prof gc
+jmh plain        'PlainTcpBenchmark' -prof gc
+jmh ceiling-jdk  'EngineCeilingBenchmark' -p engine=JDK -p suite=$jdk_suites -prof gc
+jmh ceiling-openssl 'EngineCeilingBenchmark' -p engine=OPENSSL -p suite=$ossl_suites -prof gc
+jmh memory-jdk   'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_JDK -p suite=$jdk_suites -prof gc
+jmh memory-openssl 'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p suite=$ossl_suites -prof gc
+jmh echo         'EchoBenchmark' -p connections=$echo_connections
+jmh handshake    'HandshakeBenchmark' -p key=$keys
+jmh split        'SplitBenchmark'
+echo "== idle memory: $idle_counts connections"
+java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$jar" io.tlsduplex.bench.IdleMemory \
+  "$out/idle-memory.json" ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK "$idle_counts" \
+  2>&1 | grep -v INFO | grep -v checkTls13Ciphers | tee "$out/idle-memory.log" || true
+echo "== report"
+java -cp "$jar" io.tlsduplex.bench.report.Report docs/benchmarks.md docs "$out"/*.json
+echo "done in $(( $(date +%s) - start )) s; JSON in $out"
