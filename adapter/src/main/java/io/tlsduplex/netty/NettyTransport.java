@@ -86,9 +86,26 @@ public final class NettyTransport implements CiphertextTransport {
         }
     }
 
+    /**
+     * On the loop, and only while the channel is open: Netty 4.2's epoll channel asks epoll for
+     * read interest even on a closed channel, which fails with {@code epoll_ctl ... ENOENT} (seen when
+     * the peer closed between the pump's decision to read and the read).
+     */
     @Override
     public void read() {
-        channel.read();
+        if (channel.eventLoop().inEventLoop()) {
+            readIfOpen();
+        } else {
+            channel.eventLoop().execute(this::readIfOpen);
+        }
+    }
+
+    private void readIfOpen() {
+        if (channel.isActive()) {
+            channel.read();
+        } else {
+            onEof();
+        }
     }
 
     /**
@@ -124,7 +141,7 @@ public final class NettyTransport implements CiphertextTransport {
     public void shutdownOutput() {
         channel.eventLoop().execute(() -> {
             flushPending();
-            if (channel instanceof DuplexChannel duplex) {
+            if (channel instanceof DuplexChannel duplex && channel.isActive() && !duplex.isOutputShutdown()) {
                 duplex.shutdownOutput();
             }
         });
