@@ -5,7 +5,8 @@
 #   benchmarks/run.sh quick [out]   # < 3 minutes: TLS 1.3 AES-128-GCM only, 1 fork, short iterations
 #   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up, 5x2 s
 #
-# Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr".
+# Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
+# replaces the mode's forks and iterations.
 # Build first: mvn -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,6 @@ case "$mode" in
     ossl_suites=TLS13_AES128
     echo_connections=64
     keys=EC
-    idle_counts=1000
     ;;
   full)
     timing=()   # the annotations' defaults: -f 2 -wi 3 -w 2s -i 5 -r 2s
@@ -34,14 +34,17 @@ case "$mode" in
     ossl_suites=TLS13_AES128,TLS12_AES128
     echo_connections=1,64,1000
     keys=EC,RSA
-    idle_counts=1000,10000
     ;;
   *) echo "usage: $0 quick|full [out]" >&2; exit 2 ;;
 esac
+# JMH_TIMING="-f 1 -wi 2 -w 1s -i 5 -r 1s" replaces the mode's forks and iterations (e.g. full coverage, shorter run)
+if [ -n "${JMH_TIMING:-}" ]; then
+  read -r -a timing <<< "$JMH_TIMING"
+fi
 
 jmh() {
   local name=$1; shift
-  echo "== $name: java -jar $jar $* ${timing[*]} ${JMH_EXTRA:-}"
+  echo "== $name [load $(cut -d" " -f1-3 /proc/loadavg)]: java -jar $jar $* ${timing[*]} ${JMH_EXTRA:-}"
   # shellcheck disable=SC2086
   java -jar "$jar" "$@" "${timing[@]}" ${JMH_EXTRA:-} -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1 \
     || { echo "   FAILED, see $out/$name.log" >&2; }
@@ -60,10 +63,15 @@ jmh memory-openssl 'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p suit
 jmh echo         'EchoBenchmark' -p connections=$echo_connections
 jmh handshake    'HandshakeBenchmark' -p key=$keys
 jmh split        'SplitBenchmark'
-echo "== idle memory: $idle_counts connections"
-java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$jar" io.tlsduplex.bench.IdleMemory \
-  "$out/idle-memory.json" ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK "$idle_counts" \
-  2>&1 | grep -v INFO | grep -v checkTls13Ciphers | tee "$out/idle-memory.log" || true
+echo "== idle memory: 1000 connections, every stack; 10000 for the JDK engine stacks (full mode)"
+idle() {
+  java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$jar" io.tlsduplex.bench.IdleMemory "$@" \
+    2>&1 | grep -v INFO | grep -v checkTls13Ciphers | grep -v 'connections open' | tee -a "$out/idle-memory.log" || true
+}
+idle "$out/idle-memory.json" ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK 1000
+if [ "$mode" = full ]; then
+  idle "$out/idle-memory-10k.json" ADAPTER_JDK,SECURE_JDK,MEMORY_ADAPTER_JDK 10000
+fi
 echo "== report"
 java -cp "$jar" io.tlsduplex.bench.report.Report docs/benchmarks.md docs "$out"/*.json
 echo "done in $(( $(date +%s) - start )) s; JSON in $out"

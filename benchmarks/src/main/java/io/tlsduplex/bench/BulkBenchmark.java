@@ -1,5 +1,6 @@
 package io.tlsduplex.bench;
 
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.End;
 import io.tlsduplex.bench.support.Payload;
 import io.tlsduplex.bench.support.Stack;
@@ -64,14 +65,16 @@ public class BulkBenchmark {
     /** Client to server only. Score: MiB/s. */
     @Benchmark
     @OperationsPerInvocation(Transfer.MIB_PER_DIRECTION)
-    public void oneWay() {
+    public void oneWay(CpuTime cpu) {
         Transfer.oneWay(client, server, payload);
+        cpu.update();
     }
 
     /** Both directions at once on the same connection. Score: MiB/s, both directions added. */
     @Benchmark
     @OperationsPerInvocation(2 * Transfer.MIB_PER_DIRECTION)
-    public void bothWays() {
+    public void bothWays(CpuTime cpu) {
         Transfer.bothWays(client, server, payload);
+        cpu.update();
     }
 }

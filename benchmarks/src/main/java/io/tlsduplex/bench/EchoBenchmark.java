@@ -1,6 +1,7 @@
 package io.tlsduplex.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.ByteCounter;
 import io.tlsduplex.bench.support.End;
 import io.tlsduplex.bench.support.Payload;
@@ -83,7 +84,7 @@ public class EchoBenchmark {
     }
 
     @Benchmark
-    public void roundTrip(Counters counters) {
+    public void roundTrip(Counters counters, CpuTime cpu) {
         CompletableFuture<?>[] done = new CompletableFuture<?>[clients.size()];
         for (int i = 0; i < done.length; i++) {
             End c = clients.get(i);
@@ -94,5 +95,6 @@ public class EchoBenchmark {
         }
         ByteCounter.await(CompletableFuture.allOf(done), LIMIT);
         counters.roundTrips += done.length;
+        cpu.update();
     }
 }

@@ -1,5 +1,6 @@
 package io.tlsduplex.bench;
 
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.Engine;
 import io.tlsduplex.bench.support.EnginePair;
 import io.tlsduplex.bench.support.Payload;
@@ -65,7 +66,9 @@ public class EngineCeilingBenchmark {
     }
 
     @Benchmark
-    public long wrapUnwrap1MiB() throws SSLException {
-        return pair.transfer(plaintext, Payload.MIB / Payload.CHUNK);
+    public long wrapUnwrap1MiB(CpuTime cpu) throws SSLException {
+        long delivered = pair.transfer(plaintext, Payload.MIB / Payload.CHUNK);
+        cpu.update();
+        return delivered;
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import io.tlsduplex.TlsEngineFactory;
 import io.tlsduplex.TlsOptions;
 import io.tlsduplex.TlsStream;
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.Engine;
 import io.tlsduplex.bench.support.EnginePair;
 import io.tlsduplex.bench.support.Pki;
@@ -75,7 +76,7 @@ public class HandshakeBenchmark {
     }
 
     @Benchmark
-    public void adapter() {
+    public void adapter(CpuTime cpu) {
         int port = port();
         TlsEngineFactory factory = new TlsEngineFactory() {
             @Override
@@ -105,12 +106,14 @@ public class HandshakeBenchmark {
             client.dispose();
             server.dispose();
         }
+        cpu.update();
     }
 
     @Benchmark
-    public void engine() throws SSLException {
+    public void engine(CpuTime cpu) throws SSLException {
         try (EnginePair pair = new EnginePair(clientCtx, serverCtx, engine, port())) {
             pair.handshake();
         }
+        cpu.update();
     }
 }

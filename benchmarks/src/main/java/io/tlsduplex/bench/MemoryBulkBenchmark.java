@@ -1,5 +1,6 @@
 package io.tlsduplex.bench;
 
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.End;
 import io.tlsduplex.bench.support.Payload;
 import io.tlsduplex.bench.support.Stack;
@@ -62,7 +63,8 @@ public class MemoryBulkBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(Transfer.MIB_PER_DIRECTION)
-    public void oneWay() {
+    public void oneWay(CpuTime cpu) {
         Transfer.oneWay(client, server, payload);
+        cpu.update();
     }
 }

@@ -1,6 +1,7 @@
 package io.tlsduplex.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.tlsduplex.bench.support.CpuTime;
 import io.tlsduplex.bench.support.AdapterEnd;
 import io.tlsduplex.bench.support.AdapterTcpStack;
 import io.tlsduplex.bench.support.ByteCounter;
@@ -122,9 +123,10 @@ public class SplitBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(2 * Transfer.MIB_PER_DIRECTION)
-    public void bothWays(Counters counters) {
+    public void bothWays(Counters counters, CpuTime cpu) {
         long before = keyUpdates.get();
         ByteCounter.await(CompletableFuture.allOf(start(client, server, true), start(server, client, false)), LIMIT);
         counters.keyUpdates += keyUpdates.get() - before;
+        cpu.update();
     }
 }

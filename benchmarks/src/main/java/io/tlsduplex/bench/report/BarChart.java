@@ -26,7 +26,7 @@ final class BarChart {
     private static final int BAR = 22;
     private static final int GAP = 6;
     private static final int LABEL_W = 300;
-    private static final int RIGHT_PAD = 150;
+    private static final int RIGHT_PAD = 110;
 
     private final String title;
     private final String subtitle;
@@ -64,7 +64,8 @@ final class BarChart {
         double max = 0;
         for (Group gr : groups) {
             for (Bar b : gr.bars()) {
-                max = Math.max(max, b.value() + (Double.isNaN(b.error()) ? 0 : b.error()));
+                // the scale follows the scores; a whisker wider than the plot is clipped at its edge
+                max = Math.max(max, b.value() * 1.1);
             }
         }
         max = niceCeiling(max);
@@ -90,7 +91,7 @@ final class BarChart {
             g.setColor(new Color(0xE4, 0xE4, 0xE4));
             g.drawLine(x, top, x, bottom);
             g.setColor(new Color(0x66, 0x66, 0x66));
-            String s = Results.format(v);
+            String s = t == 0 ? "0" : Results.format(v);
             g.drawString(s, x - fm.stringWidth(s) / 2, bottom + 18);
         }
         String u = unit;
@@ -111,17 +112,29 @@ final class BarChart {
                 g.fillRect(plotX, y, Math.max(w, 1), BAR);
                 int end = plotX + w;
                 if (!Double.isNaN(b.error()) && b.error() > 0) {
-                    int e = (int) Math.round(plotW * b.error() / max);
+                    int lo = plotX + (int) Math.round(plotW * Math.max(0, b.value() - b.error()) / max);
+                    int hi = plotX + (int) Math.round(plotW * Math.min(max, b.value() + b.error()) / max);
+                    boolean clipped = b.value() + b.error() > max;
                     g.setColor(new Color(0x22, 0x22, 0x22));
                     g.setStroke(new BasicStroke(1.5f));
-                    g.drawLine(end - e, y + BAR / 2, end + e, y + BAR / 2);
-                    g.drawLine(end - e, y + 5, end - e, y + BAR - 5);
-                    g.drawLine(end + e, y + 5, end + e, y + BAR - 5);
-                    end += e;
+                    g.drawLine(lo, y + BAR / 2, hi, y + BAR / 2);
+                    g.drawLine(lo, y + 5, lo, y + BAR - 5);
+                    if (clipped) {
+                        g.drawLine(hi - 6, y + 5, hi, y + BAR / 2);
+                        g.drawLine(hi - 6, y + BAR - 5, hi, y + BAR / 2);
+                    } else {
+                        g.drawLine(hi, y + 5, hi, y + BAR - 5);
+                    }
+                    end = Math.max(end, clipped ? end : hi);
                 }
-                g.setColor(new Color(0x20, 0x20, 0x20));
                 g.setFont(new Font("DejaVu Sans", Font.BOLD, 13));
-                g.drawString(Results.format(b.value()), end + 8, y + BAR - 6);
+                String value = Results.format(b.value());
+                int vw = g.getFontMetrics().stringWidth(value);
+                int vx = Math.min(end + 8, WIDTH - vw - 6);
+                g.setColor(Color.WHITE); // keeps the number readable over a clipped whisker
+                g.fillRect(vx - 3, y + 3, vw + 6, BAR - 6);
+                g.setColor(new Color(0x20, 0x20, 0x20));
+                g.drawString(value, vx, y + BAR - 6);
                 y += BAR + GAP;
             }
             y += 8;

@@ -34,6 +34,8 @@ public final class Report {
 
     private final Results r;
     private final StringBuilder md = new StringBuilder();
+    /** Whether bulk/ceiling/memory lookups give MiB per CPU-second instead of MiB per wall second. */
+    private boolean perCpu;
 
     private Report(Results r) {
         this.r = r;
@@ -62,8 +64,17 @@ public final class Report {
     // ------------------------------------------------------------------------------ tables
 
     private String figures() {
+        md.append("\nEvery figure is the JMH score ± its 99.9% confidence interval. \"Wall\" figures are per second of\n");
+        md.append("wall-clock time; \"per CPU-s\" figures divide by the CPU time the whole benchmark JVM used in the same\n");
+        md.append("iterations (both ends, event loops, GC, JIT), which depends far less on how busy the shared machine was.\n");
+        perCpu = false;
         bulk();
         ceiling();
+        perCpu = true;
+        bulk();
+        ceiling();
+        ratios();
+        perCpu = false;
         ratios();
         allocation();
         echo();
@@ -73,23 +84,27 @@ public final class Report {
         return md.toString();
     }
 
+    private Optional<Metric> score(String name, String... kv) {
+        return perCpu ? r.perCpu(null, name, kv) : r.primary(name, kv);
+    }
+
     private Optional<Metric> bulk(String stack, String suite, String dir) {
         if (stack.equals("PLAIN_TCP")) {
-            return r.primary("PlainTcpBenchmark." + dir);
+            return score("PlainTcpBenchmark." + dir);
         }
-        return r.primary("BulkBenchmark." + dir, "stack", stack, "suite", suite);
+        return score("BulkBenchmark." + dir, "stack", stack, "suite", suite);
     }
 
     private Optional<Metric> ceiling(String engine, String suite) {
-        return r.primary("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite);
+        return score("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite);
     }
 
     private Optional<Metric> memory(String engine, String suite) {
-        return r.primary("MemoryBulkBenchmark.oneWay", "stack", "MEMORY_ADAPTER_" + engine, "suite", suite);
+        return score("MemoryBulkBenchmark.oneWay", "stack", "MEMORY_ADAPTER_" + engine, "suite", suite);
     }
 
     private void bulk() {
-        md.append("\n### Bulk throughput over loopback TCP (MiB/s of plaintext; both ways = sum of the two directions)\n\n");
+        md.append("\n### Bulk throughput over loopback TCP, " + unit() + " of plaintext (both ways = sum of the two directions)\n\n");
         md.append("| suite | direction | adapter, JDK | secure(), JDK | adapter, OpenSSL | secure(), OpenSSL | SSLSocket (JDK) | plain TCP |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String suite : SUITES) {
@@ -105,7 +120,7 @@ public final class Report {
     }
 
     private void ceiling() {
-        md.append("\n### Engine ceiling and the adapter in memory (one thread, one direction, MiB/s)\n\n");
+        md.append("\n### Engine ceiling and the adapter in memory (one thread, one direction), " + unit() + "\n\n");
         md.append("| suite | JDK engines alone | adapter over MemoryTransport, JDK | OpenSSL engines alone | adapter over MemoryTransport, OpenSSL |\n");
         md.append("|---|---:|---:|---:|---:|\n");
         for (String suite : SUITES) {
@@ -119,7 +134,7 @@ public final class Report {
     }
 
     private void ratios() {
-        md.append("\n### Ratios (the targets: adapter / secure() ≥ 1, adapter / engine ceiling ≥ 0.8)\n\n");
+        md.append("\n### Ratios from the " + unit() + " figures (targets: adapter / secure() ≥ 1, adapter / engine ceiling ≥ 0.8)\n\n");
         md.append("| suite | direction | engine | adapter / secure() | adapter (TCP) / engine ceiling | adapter (memory) / engine ceiling | adapter / plain TCP |\n");
         md.append("|---|---|---|---:|---:|---:|---:|\n");
         for (String suite : SUITES) {
@@ -182,32 +197,39 @@ public final class Report {
     }
 
     private void echo() {
-        md.append("\n### Small messages: 64-byte round trips per second, TLS 1.3 AES-128-GCM (all connections added)\n\n");
-        md.append("| connections | adapter, JDK | secure(), JDK | adapter / secure() | adapter, OpenSSL | secure(), OpenSSL | adapter / secure() | plain TCP |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (String n : new String[] {"1", "64", "1000"}) {
-            Optional<Metric> aj = rt("ADAPTER_JDK", n);
-            Optional<Metric> sj = rt("SECURE_JDK", n);
-            Optional<Metric> ao = rt("ADAPTER_OPENSSL", n);
-            Optional<Metric> so = rt("SECURE_OPENSSL", n);
-            if (aj.isEmpty() && ao.isEmpty()) {
-                continue;
+        for (boolean cpu : new boolean[] {false, true}) {
+            perCpu = cpu;
+            md.append("\n### Small messages: 64-byte round trips, TLS 1.3 AES-128-GCM, all connections added, ")
+                    .append(cpu ? "per CPU-second" : "per second (wall)").append("\n\n");
+            md.append("| connections | adapter, JDK | secure(), JDK | adapter / secure() | adapter, OpenSSL | secure(), OpenSSL | adapter / secure() | plain TCP |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String n : new String[] {"1", "64", "1000"}) {
+                Optional<Metric> aj = rt("ADAPTER_JDK", n);
+                Optional<Metric> sj = rt("SECURE_JDK", n);
+                Optional<Metric> ao = rt("ADAPTER_OPENSSL", n);
+                Optional<Metric> so = rt("SECURE_OPENSSL", n);
+                if (aj.isEmpty() && ao.isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(n)
+                        .append(" | ").append(cell(aj)).append(" | ").append(cell(sj)).append(" | ").append(ratio(aj, sj))
+                        .append(" | ").append(cell(ao)).append(" | ").append(cell(so)).append(" | ").append(ratio(ao, so))
+                        .append(" | ").append(cell(rt("PLAIN_TCP", n))).append(" |\n");
             }
-            md.append("| ").append(n)
-                    .append(" | ").append(cell(aj)).append(" | ").append(cell(sj)).append(" | ").append(ratio(aj, sj))
-                    .append(" | ").append(cell(ao)).append(" | ").append(cell(so)).append(" | ").append(ratio(ao, so))
-                    .append(" | ").append(cell(rt("PLAIN_TCP", n))).append(" |\n");
         }
+        perCpu = false;
     }
 
     private Optional<Metric> rt(String stack, String connections) {
-        return r.secondary("roundTrips", "EchoBenchmark.roundTrip", "stack", stack, "connections", connections);
+        String[] kv = {"stack", stack, "connections", connections};
+        return perCpu ? r.perCpu("roundTrips", "EchoBenchmark.roundTrip", kv)
+                : r.secondary("roundTrips", "EchoBenchmark.roundTrip", kv);
     }
 
     private void handshakes() {
         md.append("\n### Handshakes per second, TLS 1.3, in memory (adapter: both TlsStreams, handshake and close_notify both ways; engines: bare engines on one thread)\n\n");
-        md.append("| engine | server key | handshake | adapter | engines alone | adapter / engines |\n");
-        md.append("|---|---|---|---:|---:|---:|\n");
+        md.append("| engine | server key | handshake | adapter, /s | engines alone, /s | adapter / engines | adapter, per CPU-s | engines, per CPU-s | adapter / engines (CPU) |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String engine : new String[] {"JDK", "OPENSSL"}) {
             for (String key : new String[] {"EC", "RSA"}) {
                 for (String res : new String[] {"FULL", "RESUMED"}) {
@@ -216,9 +238,13 @@ public final class Report {
                     if (a.isEmpty() && e.isEmpty()) {
                         continue;
                     }
+                    String[] kv = {"engine", engine, "key", key, "resumption", res};
+                    Optional<Metric> ac = r.perCpu(null, "HandshakeBenchmark.adapter", kv);
+                    Optional<Metric> ec = r.perCpu(null, "HandshakeBenchmark.engine", kv);
                     md.append("| ").append(engine).append(" | ").append(key.equals("EC") ? "ECDSA P-256" : "RSA 2048")
                             .append(" | ").append(res.toLowerCase(Locale.ROOT))
                             .append(" | ").append(cell(a)).append(" | ").append(cell(e)).append(" | ").append(ratio(a, e))
+                            .append(" | ").append(cell(ac)).append(" | ").append(cell(ec)).append(" | ").append(ratio(ac, ec))
                             .append(" |\n");
                 }
             }
@@ -226,16 +252,20 @@ public final class Report {
     }
 
     private void split() {
+        perCpu = false;
         Optional<Metric> base = r.primary("SplitBenchmark.bothWays", "mode", "SAME_THREADS");
         if (base.isEmpty()) {
             return;
         }
         md.append("\n### The split path: adapter over TCP, JDK engine, TLS 1.3 AES-128-GCM, both ways (MiB/s)\n\n");
-        md.append("| mode | MiB/s | / SAME_THREADS | KeyUpdates/s |\n|---|---:|---:|---:|\n");
+        Optional<Metric> baseCpu = r.perCpu(null, "SplitBenchmark.bothWays", "mode", "SAME_THREADS");
+        md.append("| mode | MiB/s (wall) | / SAME_THREADS | MiB per CPU-s | / SAME_THREADS | KeyUpdates/s |\n|---|---:|---:|---:|---:|---:|\n");
         for (String mode : new String[] {"SAME_THREADS", "SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE"}) {
             Optional<Metric> m = r.primary("SplitBenchmark.bothWays", "mode", mode);
             Optional<Metric> k = r.secondary("keyUpdates", "SplitBenchmark.bothWays", "mode", mode);
+            Optional<Metric> c = r.perCpu(null, "SplitBenchmark.bothWays", "mode", mode);
             md.append("| ").append(mode).append(" | ").append(cell(m)).append(" | ").append(ratio(m, base))
+                    .append(" | ").append(cell(c)).append(" | ").append(ratio(c, baseCpu))
                     .append(" | ").append(mode.equals("SPLIT_KEYUPDATE") ? cell(k) : "—").append(" |\n");
         }
     }
@@ -267,6 +297,10 @@ public final class Report {
         }
     }
 
+    private String unit() {
+        return perCpu ? "MiB per CPU-second" : "MiB/s (wall)";
+    }
+
     private static String cell(Optional<Metric> m) {
         return m.map(Metric::format).orElse("—");
     }
@@ -290,8 +324,10 @@ public final class Report {
 
     private void charts(Path dir) throws IOException {
         Files.createDirectories(dir);
-        BarChart bulk = new BarChart("Bulk throughput, TLS 1.3 AES-128-GCM, loopback TCP",
-                "16 KiB writes, one connection, MiB/s of plaintext (whiskers: 99.9% CI). Longer is better.", "MiB/s");
+        perCpu = true;
+        BarChart bulk = new BarChart("Bulk throughput per CPU-second, TLS 1.3 AES-128-GCM, loopback TCP",
+                "16 KiB writes, one connection; MiB of plaintext per second of the JVM's CPU time (whiskers: 99.9% CI). Longer is better.",
+                "MiB per CPU-second");
         for (String dir2 : DIRECTIONS) {
             List<BarChart.Bar> bars = new ArrayList<>();
             add(bars, "tls-duplex, JDK engine", bulk("ADAPTER_JDK", "TLS13_AES128", dir2), ADAPTER);
@@ -309,9 +345,9 @@ public final class Report {
         if (!bulk.isEmpty()) {
             bulk.write(dir.resolve("benchmarks-bulk.png"));
         }
-        BarChart echo = new BarChart("64-byte round trips per second, TLS 1.3 AES-128-GCM",
+        BarChart echo = new BarChart("64-byte round trips per CPU-second, TLS 1.3 AES-128-GCM",
                 "Every connection sends 64 bytes and waits for the echo; all connections added (whiskers: 99.9% CI).",
-                "round trips/s");
+                "round trips per CPU-second");
         for (String n : new String[] {"1", "64", "1000"}) {
             List<BarChart.Bar> bars = new ArrayList<>();
             add(bars, "tls-duplex, JDK engine", rt("ADAPTER_JDK", n), ADAPTER);
@@ -324,6 +360,7 @@ public final class Report {
         if (!echo.isEmpty()) {
             echo.write(dir.resolve("benchmarks-echo.png"));
         }
+        perCpu = false;
     }
 
     private static void add(List<BarChart.Bar> bars, String label, Optional<Metric> m, Color c) {

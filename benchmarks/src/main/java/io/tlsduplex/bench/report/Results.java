@@ -88,6 +88,24 @@ final class Results {
         return find(name, keyValues).map(Run::primary);
     }
 
+    /**
+     * Score per CPU-second: the score divided by the fork's CPU use (the {@code cpuMs} counter, ms
+     * of process CPU per wall second), with both relative errors propagated (first order).
+     */
+    Optional<Metric> perCpu(String scoreMetric, String name, String... keyValues) {
+        return find(name, keyValues).flatMap(r -> {
+            Metric score = scoreMetric == null ? r.primary() : r.secondary().get(scoreMetric);
+            Metric cpu = r.secondary().get("cpuMs");
+            if (score == null || cpu == null || cpu.score() <= 0) {
+                return Optional.empty();
+            }
+            double q = score.score() / (cpu.score() / 1000);
+            double es = score.error() / score.score();
+            double ec = cpu.error() / cpu.score();
+            return Optional.of(new Metric(q, q * Math.sqrt(es * es + ec * ec), "per CPU-s"));
+        });
+    }
+
     Optional<Metric> secondary(String metric, String name, String... keyValues) {
         return find(name, keyValues).map(r -> r.secondary().get(metric));
     }
