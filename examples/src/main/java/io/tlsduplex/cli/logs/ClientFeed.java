@@ -26,6 +26,7 @@ final class ClientFeed {
     private long droppedSinceNotice;
     private FluxSink<ByteBuf> sink;
     private boolean overflowed;
+    private boolean closed;
 
     ClientFeed(int capacity, Overflow overflow) {
         this.capacity = capacity;
@@ -67,6 +68,14 @@ final class ClientFeed {
         return !overflowed;
     }
 
+    /** The relay shuts down: the lines already queued go out, then the feed completes. */
+    void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        drain();
+    }
+
     long sent() {
         return sent.get();
     }
@@ -87,6 +96,11 @@ final class ClientFeed {
                 if (overflowed) {
                     sink = null;
                     s.error(new IllegalStateException("too slow: more than " + capacity + " lines queued"));
+                    return;
+                }
+                if (closed && queue.isEmpty() && droppedSinceNotice == 0) {
+                    sink = null;
+                    s.complete();
                     return;
                 }
                 if (s.requestedFromDownstream() == 0 || queue.isEmpty() && droppedSinceNotice == 0) {

@@ -1,6 +1,8 @@
 package io.tlsduplex.cli.logs;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.tlsduplex.TlsOptions;
 import io.tlsduplex.TlsStream;
 import io.tlsduplex.cli.Failures;
@@ -13,7 +15,10 @@ import io.tlsduplex.cli.io.ErrLog;
 import io.tlsduplex.cli.tls.TlsEndOptions;
 import io.tlsduplex.netty.TlsTcp;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -67,6 +73,8 @@ public final class LogFanoutCommand implements Callable<Integer> {
     private TlsEndOptions tls;
 
     private final Set<ClientFeed> clients = new CopyOnWriteArraySet<>();
+    /** Every joined client's stream, to close them cleanly when the relay stops. */
+    private final Map<ClientFeed, TlsStream> sessions = new ConcurrentHashMap<>();
     private final AtomicLong lines = new AtomicLong();
 
     @Override
@@ -83,14 +91,21 @@ public final class LogFanoutCommand implements Callable<Integer> {
         HostPort udpAddress = HostPort.parse("--udp", udp);
         AtomicLong ids = new AtomicLong();
         ErrLog log = new ErrLog(io.err());
-        DisposableServer tlsServer = TlsTcp.configure(TcpServer.create().host(bind).port(HostPort.port("--port", port)))
+        // A small kernel send buffer per client: a slow client's backlog then waits in its counted
+        // queue, under the overflow policy, instead of megabytes of it hiding in the kernel.
+        DisposableServer tlsServer = TlsTcp.configure(TcpServer.create().host(bind).port(HostPort.port("--port", port))
+                        .childOption(ChannelOption.SO_SNDBUF, 64 * 1024))
                 .handle(TlsTcp.serve(options, stream -> serveClient(ids.incrementAndGet(), stream, log)))
                 .bind()
                 .onErrorMap(e -> new UserInputException("cannot listen on " + bind + ":" + port + ": " + Failures.describe(e), e))
                 .block();
         Connection udpServer;
         try {
+            // A roomy socket buffer: syslog comes in bursts, and the kernel drops what does not fit.
             udpServer = UdpServer.create().host(udpAddress.host()).port(udpAddress.port())
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    // a syslog datagram may be up to 64 KiB; Netty's default cuts it at 2 KiB
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
                     .handle((in, out) -> in.receive().doOnNext(this::onDatagram).then())
                     .bind()
                     .onErrorMap(e -> new UserInputException("cannot listen on udp " + udpAddress + ": " + Failures.describe(e), e))
@@ -102,16 +117,37 @@ public final class LogFanoutCommand implements Callable<Integer> {
         }
         io.err().println("listening on " + new HostPort(bind, tlsServer.port()) + " (tls), udp "
                 + udpServer.address());
+        boolean interrupted = false;
         try {
             tlsServer.onDispose().block();
-            return 0;
-        } catch (RuntimeException interrupted) {
-            return 0;
-        } finally {
-            udpServer.disposeNow();
-            tlsServer.disposeNow();
-            log.close();
+        } catch (RuntimeException stop) {
+            // Interrupted (tests) or the JVM shutting down. Clear the flag for the clean-up's own
+            // waits, and restore it after.
+            interrupted = Thread.interrupted() || stop.getCause() instanceof InterruptedException;
         }
+        try {
+            udpServer.disposeNow();
+            closeSessions();
+            tlsServer.disposeNow();
+        } finally {
+            log.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
+    }
+
+    /** Each client gets what is queued for it, then close_notify; the ones that do not close in time are cut. */
+    private void closeSessions() {
+        sessions.keySet().forEach(ClientFeed::close);
+        Flux.fromIterable(sessions.values())
+                .flatMap(TlsStream::onClose)
+                .then()
+                .timeout(Duration.ofSeconds(3))
+                .onErrorResume(slow -> Mono.empty())
+                .block();
+        sessions.values().forEach(TlsStream::dispose);
     }
 
     private void onDatagram(ByteBuf datagram) {
@@ -136,8 +172,11 @@ public final class LogFanoutCommand implements Callable<Integer> {
                 .flatMap(session -> {
                     log.line("client #" + id + " joined: " + Net.describe(session));
                     clients.add(feed);
+                    sessions.put(feed, stream);
                     TlsStream.Split halves = stream.split();
-                    Mono<Void> send = halves.writer().send(feed.lines());
+                    Mono<Void> send = halves.writer().send(feed.lines())
+                            .then(halves.writer().finish())
+                            .then(stream.onClose());
                     // Clients send nothing; their close ends the session.
                     Mono<Void> read = halves.reader().receive().doOnNext(ByteBuf::release).then();
                     return Mono.firstWithSignal(send, read);
@@ -152,6 +191,7 @@ public final class LogFanoutCommand implements Callable<Integer> {
                 })
                 .doFinally(s -> {
                     clients.remove(feed);
+                    sessions.remove(feed);
                     stream.dispose();
                 });
     }

@@ -79,16 +79,23 @@ public final class ServeCommand implements Callable<Integer> {
                         + Failures.describe(e), e))
                 .block();
         io.err().println("listening on " + new HostPort(bind, server.port()) + " (" + mode() + ")");
+        boolean interrupted = false;
         try {
             server.onDispose().block();
-            return 0;
-        } catch (RuntimeException interrupted) {
-            // Thread interrupted (tests) or the JVM shutting down: stop accepting and return.
-            return 0;
-        } finally {
-            server.disposeNow();
-            log.close();
+        } catch (RuntimeException stop) {
+            // Interrupted (tests) or the JVM shutting down: stop accepting and return. The flag is
+            // cleared for the clean-up's own wait, and restored after.
+            interrupted = Thread.interrupted() || stop.getCause() instanceof InterruptedException;
         }
+        try {
+            server.disposeNow();
+        } finally {
+            log.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
     }
 
     private Mono<Void> serveOne(long id, TlsStream stream, ConnectionHandler handler, ErrLog log) {
