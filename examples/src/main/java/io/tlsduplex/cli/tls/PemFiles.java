@@ -62,7 +62,8 @@ public final class PemFiles {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // the private part only: traditional EC keys may come without their public key
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             } catch (IOException e) {
                 throw new UserInputException(option + " " + file + ": unusable private key: " + e.getMessage(), e);
