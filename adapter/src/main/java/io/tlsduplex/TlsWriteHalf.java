@@ -39,6 +39,11 @@ public final class TlsWriteHalf {
      * wrapped. The returned {@link Mono} completes when the last byte has been encrypted and handed
      * to the transport (its write completed), or fails with the stream's error.
      * Cancelling it stops taking buffers; the ones already taken are still sent.
+     *
+     * <p>If the output closes while the publisher is still open (a TLS 1.2 peer's close_notify, or
+     * {@link #finish()}), the send fails with {@link TlsClosedException} as soon as the publisher
+     * emits again, and completes if the publisher completes without emitting: it fails exactly when
+     * bytes it gave could not be sent. If the stream fails, the send fails at once.
      */
     public Mono<Void> send(Publisher<? extends ByteBuf> data) {
         return new Mono<>() {
@@ -87,17 +92,16 @@ public final class TlsWriteHalf {
         }));
     }
 
-    /** The fan-out waker's entry: called by the pump after every run. */
+    /**
+     * The fan-out waker's entry: called by the pump after every run. A failed stream fails the
+     * active send at once. A closed output does not: the send fails if its publisher emits again
+     * (those bytes cannot be sent) and succeeds if it completes (everything it gave was sent), which
+     * is what a TLS 1.2 peer that closes right after the last byte needs.
+     */
     void wake() {
         SendSubscriber s = active.get();
         if (s != null) {
-            // A send whose publisher completed waits for its flush barrier, which the pump settles
-            // (with success if all its bytes left before the output closed); only a send that may
-            // still produce bytes is cut short here.
             Throwable failure = pump.failure();
-            if (failure == null && !s.upstreamDone) {
-                failure = pump.outputClosed();
-            }
             if (failure != null) {
                 s.abort(failure);
             }
@@ -138,6 +142,12 @@ public final class TlsWriteHalf {
         public void onNext(ByteBuf buf) {
             if (done != 0 || upstreamDone) {
                 buf.release();
+                return;
+            }
+            Throwable closed = pump.outputClosed();
+            if (closed != null) {
+                buf.release();
+                abort(closed);
                 return;
             }
             pump.offerPlaintext(buf, this);

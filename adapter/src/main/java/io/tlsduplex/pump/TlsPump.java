@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.tlsduplex.TlsClosedException;
 import io.tlsduplex.TlsOptions;
-import io.tlsduplex.TlsPolicyException;
 import io.tlsduplex.TlsSession;
 import io.tlsduplex.TlsStreamException;
 import io.tlsduplex.TlsTimeoutException;
@@ -21,7 +20,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
@@ -80,7 +78,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private final PlaintextInbox plaintextIn = new PlaintextInbox();
     private final PlaintextOutbox plaintextOut = new PlaintextOutbox();
     private final CiphertextWrites writes = new CiphertextWrites();
-    private final RekeyLimiter rekeys;
+    private final PeerRekeyPolicy rekeyPolicy;
+    private final PumpTimers timers;
+    private final DelegatedTasks tasks;
     private final Queue<Runnable> commands = Queues.<Runnable>unboundedMultiproducer().get();
     private final Sinks.One<TlsSession> handshakeSink = Sinks.one();
     private final Sinks.Empty<Void> closeSink = Sinks.empty();
@@ -93,10 +93,6 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private volatile boolean readOutstanding;
     private volatile boolean transportEof;
     private volatile Throwable transportError;
-    private volatile boolean taskRunning;
-    private volatile Throwable taskError;
-    /** On the timer's clock (virtual in tests), so the idle check and the activity agree. */
-    private volatile long lastActivityNanos;
 
     // --- Written by the drain only, read by the halves (hence volatile) ----------------------
     private volatile Phase phase = Phase.HANDSHAKING;
@@ -115,8 +111,6 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private Completion renegotiation;
     private boolean inboundDone;
     private boolean outboundDone;
-    private Disposable handshakeTimer;
-    private Disposable idleTimer;
     /**
      * Try a wrap even though getHandshakeStatus() does not say NEED_WRAP. netty-tcnative's OpenSSL
      * engine needs it twice: its unwrap feeds a handshake message to BoringSSL without advancing
@@ -135,22 +129,18 @@ public final class TlsPump implements CiphertextTransport.Listener {
         this.directPlaintext = EngineSetup.prefersDirectBuffers(engine);
         this.directCiphertext = directPlaintext || transport.prefersDirectBuffers();
         this.ciphertextIn = new CiphertextInbox(alloc);
-        this.rekeys = new RekeyLimiter(options.peerRekeyLimitPerMinute());
-        this.lastActivityNanos = now();
-    }
-
-    private long now() {
-        return options.timer().now(java.util.concurrent.TimeUnit.NANOSECONDS);
+        this.rekeyPolicy = new PeerRekeyPolicy(options);
+        this.timers = new PumpTimers(options.timer());
+        this.tasks = new DelegatedTasks(engine, options.taskExecutor(), this::signal);
     }
 
     /** Starts the handshake. {@code reader} and {@code writer} are woken after every pump run. */
     public void start(Waker reader, Waker writer) {
         this.readWaker = reader;
         this.writeWaker = writer;
-        handshakeTimer = options.timer().schedule(() -> execute(this::onHandshakeTimeout),
-                options.handshakeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        timers.startHandshakeDeadline(options.handshakeTimeout().toMillis(), () -> execute(this::onHandshakeTimeout));
         if (options.idleTimeout() != null) {
-            scheduleIdleCheck(options.idleTimeout().toMillis());
+            timers.scheduleIdleCheck(options.idleTimeout().toMillis(), () -> execute(this::checkIdle));
         }
         transport.start(this);
         execute(() -> {
@@ -164,7 +154,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     @Override
     public void onCiphertext(ByteBuf chunk) {
-        lastActivityNanos = now();
+        timers.activity();
         ciphertextIn.offer(chunk);
         signal();
     }
@@ -321,7 +311,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             fail(new TlsTransportException("transport failed: " + te, te));
             return;
         }
-        Throwable task = taskError;
+        Throwable task = tasks.error();
         if (task != null) {
             fail(task);
             return;
@@ -358,7 +348,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         boolean progress = false;
         ByteBuf plaintext = null;
         try {
-            while (!taskRunning && !inboundDone && phase != Phase.CLOSED && ciphertextIn.worthUnwrapping()) {
+            while (!tasks.running() && !inboundDone && phase != Phase.CLOSED && ciphertextIn.worthUnwrapping()) {
                 int oversized = ciphertextIn.oversizedRecordLength();
                 if (oversized >= 0) {
                     // RFC 8446 5.2 / RFC 5246 6.2.3: record_overflow. The engine would wait for the bytes.
@@ -421,27 +411,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
     }
 
-    /**
-     * A post-handshake record that carried no application data: a KeyUpdate, a NewSessionTicket
-     * (TLS 1.3), or the start of a renegotiation (TLS 1.2). The policy checks live here.
-     */
+    /** A post-handshake record without application data: the policy decides (see PeerRekeyPolicy). */
     private void onPeerControlRecord(HandshakeStatus before, HandshakeStatus after) throws SSLException {
-        boolean tls12 = "TLSv1.2".equals(session.protocol());
-        boolean startsRenegotiation = tls12 && before == HandshakeStatus.NOT_HANDSHAKING
-                && after != HandshakeStatus.NOT_HANDSHAKING && after != HandshakeStatus.FINISHED && !localRenegotiation;
-        if (tls12 && !startsRenegotiation) {
-            return; // the rest of a renegotiation already counted
-        }
-        if (startsRenegotiation) {
-            if (!options.isClient() && !options.allowClientRenegotiation()) {
-                throw new TlsPolicyException("client-initiated TLS 1.2 renegotiation refused "
-                        + "(TlsOptions.allowClientRenegotiation is off)");
-            }
+        if (rekeyPolicy.onControlRecord(session.protocol(), before, after, localRenegotiation, timers.now())) {
             renegotiating = true;
-        }
-        if (!rekeys.tryAcquire(now())) {
-            throw new TlsPolicyException("peer started more than " + rekeys.limit()
-                    + " key updates / renegotiations in one minute (TlsOptions.peerRekeyLimitPerMinute)");
         }
     }
 
@@ -457,7 +430,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private boolean wrapPending() throws SSLException {
         boolean progress = false;
-        while (!taskRunning && phase != Phase.CLOSED && !outboundDone) {
+        while (!tasks.running() && phase != Phase.CLOSED && !outboundDone) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 runDelegatedTasks();
@@ -518,7 +491,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 }
                 moved |= r.bytesProduced() > 0 || r.bytesConsumed() > 0;
                 afterEngineCall(r);
-                if (r.getStatus() == Status.CLOSED || taskRunning || out.writableBytes() < packet
+                if (r.getStatus() == Status.CLOSED || tasks.running() || out.writableBytes() < packet
                         || r.bytesProduced() == 0) {
                     break;
                 }
@@ -545,13 +518,13 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private void writeCiphertext(ByteBuf ciphertext) {
         int bytes = ciphertext.readableBytes();
         writes.handedOff(bytes);
-        lastActivityNanos = now();
+        timers.activity();
         transport.write(ciphertext, error -> {
             if (error != null && transportError == null) {
                 transportError = error;
             }
             writes.confirmed(bytes);
-            lastActivityNanos = now();
+            timers.activity();
             signal();
         });
     }
@@ -619,7 +592,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         if (!handshakeDone) {
             handshakeDone = true;
             phase = Phase.ESTABLISHED;
-            handshakeTimer.dispose();
+            timers.handshakeFinished();
             options.peerVerifier().verify(session);
             handshakeSink.tryEmitValue(session);
             return;
@@ -641,25 +614,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
     }
 
-    /** Runs the engine's delegated tasks off the drain thread (never on an event loop). */
+    /** The engine's delegated tasks run off the drain thread (never on an event loop). */
     private void runDelegatedTasks() {
-        if (taskRunning) {
-            return;
-        }
-        taskRunning = true;
-        options.taskExecutor().execute(() -> {
-            try {
-                Runnable task;
-                while ((task = engine.getDelegatedTask()) != null) {
-                    task.run();
-                }
-            } catch (Throwable t) {
-                taskError = t;
-            } finally {
-                taskRunning = false;
-                signal();
-            }
-        });
+        tasks.start();
     }
 
     private void startKeyUpdate(Completion done) throws SSLException {
@@ -670,7 +627,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
         long before = writes.totalHandedOff();
         engine.beginHandshake(); // on an established TLS 1.3 session the JDK engine sends a KeyUpdate
-        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !taskRunning) {
+        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !tasks.running()) {
             if (!wrapRecords(false)) {
                 break;
             }
@@ -726,7 +683,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** Asks for ciphertext when the read buffer has room, or the engine needs handshake bytes. */
     private void requestCiphertext() {
-        if (readOutstanding || transportEof || inboundDone || taskRunning || phase == Phase.CLOSED) {
+        if (readOutstanding || transportEof || inboundDone || tasks.running() || phase == Phase.CLOSED) {
             return;
         }
         boolean engineNeedsBytes = !handshakeDone
@@ -738,7 +695,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     }
 
     private void checkEndOfInput() throws SSLException {
-        if (!transportEof || inboundDone || taskRunning) {
+        if (!transportEof || inboundDone || tasks.running()) {
             return;
         }
         if (ciphertextIn.collectArrivals()) {
@@ -777,7 +734,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private void closeWhenBothDirectionsDone() {
         if (inboundDone && outboundDone && writes.inFlight() == 0 && phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            cancelTimers();
+            timers.cancel();
             transport.close();
             releaseLeftovers();
             releaseEngine();
@@ -805,7 +762,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             flushAlert();
         }
         phase = Phase.CLOSED;
-        cancelTimers();
+        timers.cancel();
         handshakeSink.tryEmitError(cause);
         Completion reneg = renegotiation;
         renegotiation = null;
@@ -854,12 +811,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     }
 
     private void releaseEngine() {
-        if (!taskRunning) {
-            ReferenceCountUtil.release(engine);
-        } else {
-            // a delegated task still uses the engine; release once it is back
-            options.taskExecutor().execute(() -> ReferenceCountUtil.release(engine));
-        }
+        tasks.whenIdle(() -> ReferenceCountUtil.release(engine)); // a running task still uses the engine
     }
 
     // ========================================================================================
@@ -872,30 +824,16 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
     }
 
-    private void scheduleIdleCheck(long delayMillis) {
-        idleTimer = options.timer().schedule(() -> execute(this::checkIdle),
-                Math.max(1, delayMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     private void checkIdle() {
         if (phase == Phase.CLOSED) {
             return;
         }
         long limit = options.idleTimeout().toMillis();
-        long idle = (now() - lastActivityNanos) / 1_000_000;
+        long idle = timers.idleMillis();
         if (idle >= limit) {
             fail(new TlsTimeoutException(TlsTimeoutException.Kind.IDLE, options.idleTimeout()));
         } else {
-            scheduleIdleCheck(limit - idle);
-        }
-    }
-
-    private void cancelTimers() {
-        if (handshakeTimer != null) {
-            handshakeTimer.dispose();
-        }
-        if (idleTimer != null) {
-            idleTimer.dispose();
+            timers.scheduleIdleCheck(limit - idle, () -> execute(this::checkIdle));
         }
     }
 
@@ -917,11 +855,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 + ", outboundDone=" + outboundDone
                 + ", readOutstanding=" + readOutstanding
                 + ", transportEof=" + transportEof
-                + ", taskRunning=" + taskRunning
+                + ", taskRunning=" + tasks.running()
                 + ", ciphertextBuffered=" + ciphertextIn.readableBytes()
                 + ", plaintextBuffered=" + plaintextIn.bufferedBytes()
                 + ", ciphertextInFlight=" + writes.inFlight()
-                + ", idleMillis=" + (now() - lastActivityNanos) / 1_000_000
+                + ", idleMillis=" + timers.idleMillis()
                 + ", readEnd=" + (readEnd == READ_COMPLETE ? "complete" : readEnd)
                 + ", failure=" + failure + "}";
     }
