@@ -125,6 +125,29 @@ class BadInputTest {
     }
 
     @Test
+    void aServerThatNeverAnswersTheHandshakeTimesOut() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Run run = connect("127.0.0.1:" + silent.getLocalPort(), "--ca", file("ca.pem"), "--handshake-timeout", "1");
+
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).contains("TLS handshake with").contains("did not complete within 1000 ms");
+        }
+    }
+
+    @Test
+    void aSessionWhereNothingMovesEndsAtTheIdleTimeout() {
+        try (Cli.Running server = Cli.start(new TestInput(), "serve", "0", "--exec", "sleep", "30",
+                "--cert", file("server.pem"), "--key", file("server-key.pem"))) {
+            TestInput stdin = new TestInput(); // never ends: only the idle timeout can end this session
+            try (Cli.Running client = Cli.start(stdin, "connect", "127.0.0.1:" + server.listeningPort(),
+                    "--ca", file("ca.pem"), "--idle-timeout", "1")) {
+                assertThat(client.awaitExit(LIMIT)).isEqualTo(1);
+                assertThat(client.err()).contains("idle").contains("for 1000 ms");
+            }
+        }
+    }
+
+    @Test
     void insecureConnectsButWarns() {
         Cli.Run run = connect("127.0.0.1:" + port13, "--insecure", "--servername", "wrong.example");
 

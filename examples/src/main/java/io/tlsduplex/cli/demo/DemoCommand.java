@@ -67,13 +67,13 @@ public final class DemoCommand implements Callable<Integer> {
                     "hazard", "c->s", "s->c", "sha256", "MB/s", "result");
             // An untimed first round: the JIT compiles the crypto and the pump, so that the MB/s
             // below measure the hazards and not the JVM's warm-up.
-            Line warmUp = run(new HalfClose(Math.min(size, 8L << 20)), link, pki, io);
+            Line warmUp = run(new HalfClose(Math.min(size, 8L << 20)), link, pki, io, "warming up (untimed)");
             if (!warmUp.pass()) {
                 io.out().println("warm-up: " + warmUp.text());
                 failed++;
             }
             for (Hazard hazard : hazards) {
-                Line line = run(hazard, link, pki, io);
+                Line line = run(hazard, link, pki, io, hazard.name());
                 io.out().println(line.text());
                 if (!line.pass()) {
                     failed++;
@@ -91,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private record Line(String text, boolean pass) { }
 
-    private Line run(Hazard hazard, DemoLink link, TestPki pki, Streams io) {
+    private Line run(Hazard hazard, DemoLink link, TestPki pki, Streams io, String label) {
         TlsOptions client = hazard.clientOptions(TlsOptions.client(pki.clientContext())
                 .serverName("localhost").protocols(hazard.protocol())).build();
         TlsOptions server = hazard.serverOptions(TlsOptions.server(pki.serverContext())
@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         Hazard.Outcome outcome;
         String error = null;
         try (AutoCloseable progress = ProgressLine.start(io.terminal(), io.out(), () -> String.format(Locale.ROOT,
-                "%s ... c->s %s, s->c %s", hazard.name(), mib(atServer.bytes()), mib(atClient.bytes())))) {
+                "%s ... c->s %s, s->c %s", label, mib(atServer.bytes()), mib(atClient.bytes())))) {
             outcome = link.open(client, server)
                     .doOnNext(ends -> opened[0] = ends)
                     .flatMap(ends -> hazard.play(ends, atServer, atClient))

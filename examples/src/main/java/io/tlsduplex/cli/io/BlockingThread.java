@@ -15,7 +15,8 @@ public final class BlockingThread {
     }
 
     public static Scheduler named(String name) {
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        // scheduled: so that timed work (a progress ticker) can run on it too
+        ExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tls-duplex-" + name);
             t.setDaemon(true);
             return t;
