@@ -113,6 +113,19 @@ public final class OpenSslProcess implements AutoCloseable {
         }
     }
 
+    /** Alerts in the message log, e.g. ("<<<", "close_notify"). */
+    public long alertCount(String direction, String alert) {
+        try {
+            if (!Files.exists(msgLog)) {
+                return 0;
+            }
+            return Files.readAllLines(msgLog, StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.startsWith(direction) && l.contains("Alert") && l.endsWith(alert)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void awaitMsg(String direction, String message, long count) {
         Await.until(count + " x '" + direction + " " + message + "' in openssl's message log",
                 () -> msgCount(direction, message) >= count, LIMIT, this::describe);

@@ -111,4 +111,23 @@ class ConnectWithOpenSslServerTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "--close-mode {0}")
+    @ValueSource(strings = {"notify", "eof"})
+    void theCloseModeDecidesWhetherTheServerSeesCloseNotifyAtTheEndOfInput(String mode) {
+        try (OpenSslProcess server = OpenSslProcess.server(pem, "-tls1_3")) {
+            int port = server.acceptPort();
+            TestInput stdin = new TestInput();
+            try (Cli.Running connect = Cli.start(stdin, "connect", "127.0.0.1:" + port, "--close-mode", mode,
+                    "--ca", pem.resolve("ca.pem").toString(), "--servername", "localhost")) {
+                stdin.line("last words");
+                server.awaitOutput("last words\n");
+                stdin.close();
+                connect.awaitExit(LIMIT);
+                server.awaitExit();
+                long closeNotifies = server.alertCount("<<<", "close_notify");
+                assertThat(closeNotifies).as(server.describe()).isEqualTo(mode.equals("notify") ? 1 : 0);
+            }
+        }
+    }
 }
