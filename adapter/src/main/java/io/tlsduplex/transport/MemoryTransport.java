@@ -52,6 +52,19 @@ public final class MemoryTransport implements CiphertextTransport {
             return new Options(leftToRight, rightToLeft, capacityBytes, executor, alloc, peerHost);
         }
 
+        /**
+         * Every delivery waits {@code delay} on Reactor's parallel scheduler: a slow link. Deliveries
+         * of one direction stay in order (one is in flight at a time).
+         */
+        public Options withDeliveryDelay(java.time.Duration delay) {
+            long nanos = delay.toNanos();
+            if (nanos < 0) {
+                throw new IllegalArgumentException("delay must be >= 0, was " + delay);
+            }
+            return withDelivery(task -> reactor.core.scheduler.Schedulers.parallel()
+                    .schedule(task, nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+
         public Options withAlloc(ByteBufAllocator allocator) {
             return new Options(leftToRight, rightToLeft, capacityBytes, delivery, allocator, peerHost);
         }

@@ -32,6 +32,22 @@ class InMemoryEchoTest {
                 Arguments.of("TLSv1.2", "1-byte chunks", (Supplier<Chunking>) () -> Chunking.fixed(1), 64L << 10));
     }
 
+    @org.junit.jupiter.api.Test
+    void slowLinkWithDelayedDeliveriesAndSmallBufferStillCarriesEveryByteInOrder() {
+        MemoryTransport.Options pipe = MemoryTransport.Options.defaults()
+                .withChunking(() -> Chunking.random(44, 5000))
+                .withCapacity(8 * 1024)
+                .withDeliveryDelay(Duration.ofMillis(1));
+        try (MemoryTls tls = MemoryTls.connect(MemoryTls.clientOptions("TLSv1.3").build(),
+                MemoryTls.serverOptions("TLSv1.3").build(), pipe)) {
+            Payload up = Payload.of(7, 64 * 1024);
+            Mono<Payload.Digest> serverGot = Payload.digestOf(tls.server().reader().receive());
+            Mono<Void> clientSends = tls.client().writer().send(up.buffers()).then(tls.client().writer().finish());
+            var r = tls.await(Mono.zip(serverGot, clientSends.thenReturn(1)), Duration.ofSeconds(60));
+            org.assertj.core.api.Assertions.assertThat(r.getT1()).isEqualTo(new Payload.Digest(up.sha256(), up.size()));
+        }
+    }
+
     @ParameterizedTest(name = "{0} over {1}: {3} bytes each way arrive intact")
     @MethodSource("cases")
     void bytesSentEachWayArriveIntactAndInOrder(String protocol, String label, Supplier<Chunking> chunking, long size) {
