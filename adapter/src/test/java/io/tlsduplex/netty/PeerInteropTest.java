@@ -125,6 +125,20 @@ class PeerInteropTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void adapterClientOnTheOpenSslEngineEchoesThroughJdkSslServerSocket(String protocol) throws Exception {
+        TlsOptions openSslClient = TlsOptions.of(PKI.nettyClientContext(SslProvider.OPENSSL))
+                .serverName("localhost").protocols(protocol).build();
+        try (JdkEchoServer server = new JdkEchoServer(PKI.serverContext(), protocol)) {
+            TlsStream tls = TlsTcp.connect(TcpClient.create().host("127.0.0.1").port(server.port()), openSslClient)
+                    .block(Duration.ofSeconds(10));
+            Payload p = Payload.of(16, SIZE);
+            assertThat(echoThrough(tls, p)).isEqualTo(new Payload.Digest(p.sha256(), SIZE));
+            assertThat(tls.handshake().block(Duration.ofSeconds(5)).protocol()).isEqualTo(protocol);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void jdkSslSocketClientEchoesThroughAdapterServer(String protocol) throws Exception {
         DisposableServer server = TlsTcp.configure(TcpServer.create().host("127.0.0.1").port(0))
                 .handle(TlsTcp.serve(server(protocol), tls -> tls.writer().send(tls.reader().receive())
