@@ -287,6 +287,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
         for (;;) {
             try {
                 runOnce();
+            } catch (RuntimeException engineFailure) {
+                // Engines throw unchecked exceptions on some hostile input (JDK 17: a HelloRequest
+                // sent to a server, ClassCastException, rethrown by the next wrap/unwrap after its
+                // delegated task): both halves are documented to get an SSLException.
+                fail(new SSLException("the SSLEngine failed: " + engineFailure, engineFailure));
             } catch (Throwable t) {
                 fail(t);
             }
