@@ -47,6 +47,16 @@ class HostileInputFuzzTest {
             TlsOptions options = targetIsServer
                     ? (serverTweaks != null ? serverTweaks : MemoryTls.serverOptions(protocol)).protocols(protocol).build()
                     : MemoryTls.clientOptions(protocol).build();
+            return over(pair, options, seed, family, protocol, targetIsServer);
+        }
+
+        /** A server target with exactly these options. */
+        static Case server(TlsOptions options, long seed, int family) {
+            return over(MemoryTransport.pair(), options, seed, family, String.join("+", options.protocols()), true);
+        }
+
+        private static Case over(MemoryTransport.Pair pair, TlsOptions options, long seed, int family, String protocol,
+                                 boolean targetIsServer) {
             TlsStream target = TlsStream.over(pair.right(), options);
             RawPeer hostile = RawPeer.on(pair.left());
             return new Case(seed, protocol, targetIsServer, target, hostile, Ends.watch(target),
@@ -183,6 +193,20 @@ class HostileInputFuzzTest {
         // 20,000 > 2^14 + 2048, the most any TLS version allows (RFC 5246 6.2.3, RFC 8446 5.2)
         c.send(new byte[] {22, 3, 1, (byte) (20_000 >> 8), (byte) 20_000, 1, 0}, "a ClientHello header declaring 20000 bytes");
         assertThat(c.assertRejected()).isNotEqualTo(TlsTimeoutException.class);
+    }
+
+    @Test
+    void aHelloRequestSentToATls12ServerFailsBothHalvesWithAnSslExceptionNotTheEnginesClassCastException() {
+        // Found by the heavy bit-flip run (seed 20261205784892): a ClientHello whose type byte became
+        // 0 (HelloRequest). The JDK 17 engine casts its server context to a client one and throws
+        // ClassCastException in the delegated task, rethrown by the next wrap/unwrap: the stream must
+        // still report an SSLException (with the engine's exception as its cause).
+        Case c = Case.server(MemoryTls.serverOptions("TLSv1.2").build(), Knobs.seed(), 10);
+        c.send(new byte[] {22, 3, 3, 0, 4, 0, 0, 0, 0}, "a HelloRequest record");
+        c.eof();
+        assertThat(c.ends().readEnd(BOUND).getThrowable()).isInstanceOf(SSLException.class)
+                .hasRootCauseInstanceOf(ClassCastException.class);
+        assertThat(c.assertRejected()).isNotNull();
     }
 
     @Test
