@@ -255,12 +255,38 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** Starts a TLS 1.3 KeyUpdate; {@code done} runs when it has been written. */
     public void keyUpdate(Completion done) {
-        execute(() -> startKeyUpdate(done));
+        execute(() -> completingOnThrow(done, () -> startKeyUpdate(done)));
     }
 
     /** Starts a TLS 1.2 renegotiation; {@code done} runs when the new handshake finished. */
     public void renegotiate(Completion done) {
-        execute(() -> startRenegotiation(done));
+        execute(() -> completingOnThrow(done, () -> startRenegotiation(done)));
+    }
+
+    /** A command that fails the stream must still settle the caller's completion (same error). */
+    private static void completingOnThrow(Completion done, ThrowingRunnable command) throws Exception {
+        try {
+            command.run();
+        } catch (Exception | Error e) {
+            done.complete(e);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code beginHandshake()} on an established session; an engine that refuses (netty-tcnative's
+     * OpenSSL engine: "renegotiation unsupported") leaves the connection as it was, so the refusal
+     * goes to the caller and the stream goes on.
+     */
+    private boolean beginRehandshake(Completion done, String what) {
+        try {
+            engine.beginHandshake();
+            return true;
+        } catch (SSLException refused) {
+            done.complete(new UnsupportedOperationException("this SSLEngine (" + engine.getClass().getName()
+                    + ") cannot start " + what + ": " + refused.getMessage(), refused));
+            return false;
+        }
     }
 
     /** Tears the stream down: both halves fail with {@link TlsClosedException}, every buffer is released. */
@@ -631,7 +657,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
             return;
         }
         long before = writes.totalHandedOff();
-        engine.beginHandshake(); // on an established TLS 1.3 session the JDK engine sends a KeyUpdate
+        if (!beginRehandshake(done, "a KeyUpdate")) { // on an established TLS 1.3 session the JDK engine sends one
+            return;
+        }
         while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !tasks.running()) {
             if (!wrapRecords(false)) {
                 break;
@@ -654,10 +682,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
             done.complete(refusal);
             return;
         }
+        if (!beginRehandshake(done, "a renegotiation")) {
+            return;
+        }
         renegotiation = done;
         renegotiating = true;
         localRenegotiation = true;
-        engine.beginHandshake();
     }
 
     private Throwable refuseRekey(String protocol, String wrongProtocol) {
