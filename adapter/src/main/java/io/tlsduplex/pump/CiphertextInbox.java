@@ -77,7 +77,7 @@ final class CiphertextInbox {
 
     /** A view of the unread ciphertext for {@code unwrap}; valid until the next mutation. */
     ByteBuffer view() {
-        return cumulation.nioBuffer(cumulation.readerIndex(), cumulation.readableBytes());
+        return NioViews.of(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
     }
 
     void consumed(int bytes) {

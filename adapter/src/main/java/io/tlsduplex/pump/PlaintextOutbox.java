@@ -36,6 +36,14 @@ final class PlaintextOutbox {
     // Drain thread only.
     private final ArrayDeque<Entry> staged = new ArrayDeque<>();
     private final List<ByteBuffer> gathered = new ArrayList<>(MAX_GATHER_BUFFERS);
+    /** One reusable array per gather size (wrap reads them during the call only). */
+    private final ByteBuffer[][] arrays = new ByteBuffer[MAX_GATHER_BUFFERS + 1][];
+
+    {
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = new ByteBuffer[i];
+        }
+    }
     /** Whether plaintext was dropped (output closed) after the last flush barrier; drain thread only. */
     private boolean droppedSinceBarrier;
 
@@ -75,7 +83,11 @@ final class PlaintextOutbox {
                 break;
             }
             ByteBuf b = d.buf();
-            if (b.nioBufferCount() == 1) {
+            if (gathered.isEmpty() && b.nioBufferCount() == 1) {
+                // Only the first: two entries may share one underlying buffer (slices, or the same
+                // ByteBuf sent twice), and they would then share its one internal view.
+                gathered.add(NioViews.of(b, b.readerIndex(), b.readableBytes()));
+            } else if (b.nioBufferCount() == 1) {
                 gathered.add(b.nioBuffer());
             } else {
                 for (ByteBuffer part : b.nioBuffers()) {
@@ -83,6 +95,11 @@ final class PlaintextOutbox {
                 }
             }
             total += b.readableBytes();
+        }
+        int n = gathered.size();
+        if (n < arrays.length) {
+            ByteBuffer[] reused = arrays[n];
+            return gathered.toArray(reused);
         }
         return gathered.toArray(new ByteBuffer[0]);
     }

@@ -392,7 +392,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 }
                 HandshakeStatus before = engine.getHandshakeStatus();
                 SSLEngineResult r = engine.unwrap(ciphertextIn.view(),
-                        plaintext.nioBuffer(plaintext.writerIndex(), plaintext.writableBytes()));
+                        NioViews.of(plaintext, plaintext.writerIndex(), plaintext.writableBytes()));
                 ciphertextIn.consumed(r.bytesConsumed());
                 if (r.bytesConsumed() > 0 && (!handshakeDone || renegotiating)) {
                     wrapOwed = true;
@@ -508,7 +508,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         try {
             for (;;) {
                 ByteBuffer[] src = applicationData ? plaintextOut.gather(MAX_RECORD_PLAINTEXT) : NO_PLAINTEXT;
-                SSLEngineResult r = engine.wrap(src, out.nioBuffer(out.writerIndex(), out.writableBytes()));
+                SSLEngineResult r = engine.wrap(src, NioViews.of(out, out.writerIndex(), out.writableBytes()));
                 out.writerIndex(out.writerIndex() + r.bytesProduced());
                 if (applicationData) {
                     plaintextOut.consumed(r.bytesConsumed());
