@@ -41,7 +41,12 @@ final class Results {
     static Results read(List<Path> files) throws IOException {
         Results r = new Results();
         for (Path f : files) {
-            for (Object o : (List<?>) Json.parse(Files.readString(f))) {
+            String text = Files.readString(f);
+            if (text.isBlank()) {
+                System.err.println("skipping " + f + ": empty (a run still in progress, or one that failed)");
+                continue;
+            }
+            for (Object o : (List<?>) Json.parse(text)) {
                 r.runs.add(run((Map<?, ?>) o));
             }
         }
