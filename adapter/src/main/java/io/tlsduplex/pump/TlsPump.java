@@ -768,6 +768,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private void closeWhenBothDirectionsDone() {
         if (inboundDone && outboundDone && writes.inFlight() == 0 && phase != Phase.CLOSED) {
+            // Flush barriers parked in this very run (refuseWritesIfOutputClosed) are all confirmed
+            // (nothing in flight); once CLOSED no run completes them, and their send() would hang.
+            writes.completeConfirmed();
             phase = Phase.CLOSED;
             timers.cancel();
             transport.close();
