@@ -1,0 +1,382 @@
+package io.tlsduplex.splitsafety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.tlsduplex.TlsClosedException;
+import io.tlsduplex.testing.Hang;
+import io.tlsduplex.testing.Payload;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Runs one {@link Cell} against one {@link Implementation}: streams a known byte sequence each way,
+ * starts the event in the middle, and checks SHA-256 both ways, that every operation completes
+ * within the implementation's bound (a hang fails with both ends' state and a thread dump), or, for
+ * the error events, that both halves end with the very same error.
+ */
+public final class CellRun {
+    /** A garbage TLS record: application_data, TLS 1.2 version, 32 bytes no key will authenticate. */
+    static final byte[] GARBAGE_RECORD = garbageRecord();
+
+    private final Cell cell;
+    private final Implementation implementation;
+    private final Duration bound;
+    private Scheduler single;
+
+    private CellRun(Cell cell, Implementation implementation) {
+        this.cell = cell;
+        this.implementation = implementation;
+        // 1-byte chunks cost a pump run per byte: scale the bound with the volume, never below the base
+        this.bound = implementation.bound().plusMillis(cell.bytes() / (cell.condition() == Condition.ONE_BYTE_CHUNKS ? 4_000 : 400_000));
+    }
+
+    /** Runs the cell; returns normally when it passed, throws the failure otherwise. */
+    public static void run(Cell cell, Implementation implementation) throws Exception {
+        new CellRun(cell, implementation).execute();
+    }
+
+    /** Runs the cell and says how it ended, for the negative control's report. */
+    public static Outcome outcome(Cell cell, Implementation implementation) {
+        long start = System.nanoTime();
+        try {
+            run(cell, implementation);
+            return new Outcome(Outcome.Result.PASS, "", millisSince(start));
+        } catch (Throwable t) {
+            String text = String.valueOf(t.getMessage());
+            Outcome.Result r = text.contains("(a hang)") ? Outcome.Result.HANG : Outcome.Result.FAIL;
+            String first = text.lines().findFirst().orElse("");
+            String detail = r == Outcome.Result.HANG ? hangDetail(text) : t.getClass().getSimpleName() + ": " + first;
+            return new Outcome(r, detail, millisSince(start));
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static String hangDetail(String text) {
+        return text.lines().filter(l -> l.startsWith("waiting for")).findFirst().orElse("hang");
+    }
+
+    private void execute() throws Exception {
+        try (Wiring w = cell.peer().connect(implementation, cell)) {
+            try {
+                if (!cell.event().includesHandshake()) {
+                    await(w, Mono.when(w.subject().handshake(), w.peer().handshake()), "the handshake (before the halves)");
+                }
+                if (cell.event().expectedFailure() != null) {
+                    new FailureFlow(w).execute();
+                } else {
+                    new StreamingFlow(w).execute();
+                }
+            } finally {
+                if (single != null) {
+                    single.dispose();
+                }
+            }
+        }
+    }
+
+    private <T> T await(Wiring w, Mono<T> mono, String what) {
+        return Hang.await(mono, bound, () -> "waiting for " + what + " in cell [" + cell.name() + "] with " + implementation
+                + "\n" + w.describe());
+    }
+
+    // ==================================================================== usage: how the halves are driven
+
+    private Scheduler single() {
+        if (single == null) {
+            single = Schedulers.newSingle("cell-single-thread");
+        }
+        return single;
+    }
+
+    /** The subject's read half as the usage drives it (the digest consumer releases every buffer). */
+    private Flux<ByteBuf> reading(SplitEndpoint subject) {
+        Flux<ByteBuf> in = subject.receive();
+        return switch (cell.usage()) {
+            case BOTH_DIFFERENT_SCHEDULERS -> in.subscribeOn(Schedulers.parallel()).publishOn(Schedulers.parallel());
+            case BOTH_SAME_THREAD -> in.subscribeOn(single()).publishOn(single());
+            case READ_DEMAND_ONE -> in.limitRate(1);
+            default -> in;
+        };
+    }
+
+    /** The subject's write half as the usage drives it. */
+    private Mono<Void> writing(SplitEndpoint subject, Flux<ByteBuf> data) {
+        return switch (cell.usage()) {
+            case BOTH_DIFFERENT_SCHEDULERS -> subject.send(data.subscribeOn(Schedulers.boundedElastic()))
+                    .subscribeOn(Schedulers.boundedElastic());
+            case BOTH_SAME_THREAD -> subject.send(data.publishOn(single())).subscribeOn(single());
+            default -> subject.send(data);
+        };
+    }
+
+    /**
+     * {@code payload}'s buffers with {@code midway} run once half of them were emitted; the second half is
+     * generated only after it completed (nothing is held while waiting, so a cancel leaks nothing).
+     */
+    private static Flux<ByteBuf> withMidway(Payload payload, Mono<Void> midway) {
+        long half = payload.size() / 2;
+        return Flux.concat(bytesBefore(payload.buffers(), half), midway.thenMany(Flux.defer(() -> bytesFrom(payload.buffers(), half))));
+    }
+
+    /** The first {@code limit} bytes of {@code buffers}. */
+    static Flux<ByteBuf> bytesBefore(Flux<ByteBuf> buffers, long limit) {
+        if (limit == 0) {
+            return Flux.empty();
+        }
+        AtomicLong seen = new AtomicLong();
+        return buffers.handle((b, sink) -> {
+            long before = seen.getAndAdd(b.readableBytes());
+            if (before >= limit) {
+                b.release(); // a buffer generated after the limit (the cut was already made)
+                return;
+            }
+            if (before + b.readableBytes() <= limit) {
+                sink.next(b);
+            } else {
+                sink.next(b.retainedSlice(b.readerIndex(), (int) (limit - before)));
+                b.release();
+            }
+            if (before + b.readableBytes() >= limit) {
+                sink.complete();
+            }
+        });
+    }
+
+    /** {@code buffers} without their first {@code offset} bytes. */
+    static Flux<ByteBuf> bytesFrom(Flux<ByteBuf> buffers, long offset) {
+        AtomicLong seen = new AtomicLong();
+        return buffers.handle((b, sink) -> {
+            long before = seen.getAndAdd(b.readableBytes());
+            if (before >= offset) {
+                sink.next(b);
+            } else if (before + b.readableBytes() > offset) {
+                int skip = (int) (offset - before);
+                sink.next(b.retainedSlice(b.readerIndex() + skip, b.readableBytes() - skip));
+                b.release();
+            } else {
+                b.release();
+            }
+        });
+    }
+
+    /** Digest of a read half; fires {@code half} and {@code all} as the bytes arrive. */
+    private static Mono<Payload.Digest> digest(Flux<ByteBuf> in, long expected, Sinks.Empty<Void> half, Sinks.Empty<Void> all) {
+        AtomicLong seen = new AtomicLong();
+        if (expected == 0) {
+            half.tryEmitEmpty();
+            all.tryEmitEmpty();
+        }
+        return Payload.digestOf(in.doOnNext(b -> {
+            long before = seen.getAndAdd(b.readableBytes());
+            long now = before + b.readableBytes();
+            if (before < expected / 2 && now >= expected / 2) {
+                half.tryEmitEmpty();
+            }
+            if (before < expected && now >= expected) {
+                all.tryEmitEmpty();
+            }
+        }));
+    }
+
+    /** In TLS 1.2 the first close_notify ends both outputs: a finish that finds the output closed is fine. */
+    private Mono<Void> finishing(SplitEndpoint e) {
+        Mono<Void> f = e.finish();
+        return "TLSv1.2".equals(cell.protocol()) ? f.onErrorResume(TlsClosedException.class, x -> Mono.empty()) : f;
+    }
+
+    // ==================================================================== the normal flow: everything must arrive
+
+    private final class StreamingFlow {
+        private final Wiring w;
+        private final SplitEndpoint subject;
+        private final SplitEndpoint peer;
+        private final boolean tls13 = "TLSv1.3".equals(cell.protocol());
+
+        StreamingFlow(Wiring w) {
+            this.w = w;
+            this.subject = w.subject();
+            this.peer = w.peer();
+        }
+
+        void execute() {
+            Event event = cell.event();
+            Payload up = Payload.of(cell.seed(), cell.usage().writes() ? cell.bytes() : 0);
+            Payload down = Payload.of(cell.seed() + 1, cell.usage().reads() ? cell.bytes() : 0);
+
+            Sinks.Empty<Void> subjectHalf = Sinks.empty();
+            Sinks.Empty<Void> subjectAll = Sinks.empty();
+            Sinks.Empty<Void> peerHalf = Sinks.empty();
+            Sinks.Empty<Void> peerAll = Sinks.empty();
+            Sinks.Empty<Void> peerFinished = Sinks.empty();
+            Sinks.Empty<Void> subjectReadDone = Sinks.empty();
+            Sinks.Empty<Void> peerReadDone = Sinks.empty();
+
+            // The event: started by its side at the middle of that side's outgoing stream, or, when that
+            // side sends nothing, once it has received half of the incoming stream.
+            boolean byPeer = event.startedByPeer(cell.role());
+            SplitEndpoint starter = byPeer ? peer : subject;
+            Payload starterOut = byPeer ? down : up;
+            Mono<Void> action = Mono.defer(() -> event.act(starter)).cache();
+            Mono<Void> actionDone;
+            Mono<Void> subjectMidway = Mono.empty();
+            Mono<Void> peerMidway = Mono.empty();
+            if (!event.hasAction()) {
+                actionDone = Mono.empty();
+            } else if (starterOut.size() > 0) {
+                if (byPeer) {
+                    peerMidway = action;
+                } else {
+                    subjectMidway = action;
+                }
+                actionDone = action;
+            } else {
+                actionDone = (byPeer ? peerHalf : subjectHalf).asMono().then(action);
+            }
+
+            // The subject.
+            Mono<Payload.Digest> subjectGot;
+            Mono<Void> subjectWrites;
+            if (cell.usage().reads()) {
+                subjectGot = digest(reading(subject), down.size(), subjectHalf, subjectAll)
+                        .doOnSuccess(d -> subjectReadDone.tryEmitEmpty()).cache();
+            } else {
+                subjectGot = null; // subscribed once the write half is done: no read demand at all until then
+            }
+            // Nobody closes before the event is over (a close_notify in the middle of a renegotiation is
+            // an error of its own); in TLS 1.2 nobody closes before it has everything (no half-close).
+            Mono<Void> beforeWriting = event == Event.PEER_CLOSES_FIRST ? peerFinished.asMono() : Mono.empty();
+            boolean weCloseFirst = event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF;
+            Mono<Void> sent = cell.usage().writes()
+                    ? beforeWriting.then(writing(subject, withMidway(up, subjectMidway)))
+                    : weCloseFirst ? Mono.empty() : subjectReadDone.asMono();
+            subjectWrites = sent.then(actionDone).then(tls13 ? Mono.empty() : subjectAll.asMono())
+                    .then(Mono.defer(() -> finishing(subject))).cache();
+            if (subjectGot == null) {
+                Mono<Void> written = subjectWrites;
+                subjectGot = written.then(Mono.defer(() -> digest(subject.receive(), 0, subjectHalf, subjectAll))).cache();
+                subjectWrites = subjectGot.then();
+            }
+
+            // The peer: reads everything, sends its payload (the event in the middle), then closes.
+            Mono<Payload.Digest> peerGot = digest(peer.receive(), up.size(), peerHalf, peerAll)
+                    .doOnSuccess(d -> peerReadDone.tryEmitEmpty()).cache();
+            Mono<Void> beforePeerWrites = event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF
+                    ? peerReadDone.asMono() : Mono.empty();
+            Mono<Void> peerWrites = beforePeerWrites
+                    .then(down.size() > 0 ? peer.send(withMidway(down, peerMidway)) : Mono.empty())
+                    .then(actionDone)
+                    .then(tls13 ? Mono.empty() : peerAll.asMono())
+                    .then(Mono.defer(() -> finishing(peer)))
+                    .doOnSuccess(v -> peerFinished.tryEmitEmpty());
+
+            var results = await(w, Mono.zip(subjectGot, peerGot, subjectWrites.thenReturn(true), peerWrites.thenReturn(true),
+                    actionDone.thenReturn(true)), "the streams each way and the event");
+            assertThat(results.getT1()).as("what the subject received").isEqualTo(new Payload.Digest(down.sha256(), down.size()));
+            assertThat(results.getT2()).as("what the peer received").isEqualTo(new Payload.Digest(up.sha256(), up.size()));
+            await(w, subject.onClose(), "the subject's close");
+        }
+    }
+
+    // ==================================================================== the error flow: both halves fail alike
+
+    private final class FailureFlow {
+        private final Wiring w;
+        private final SplitEndpoint subject;
+        private final SplitEndpoint peer;
+
+        FailureFlow(Wiring w) {
+            this.w = w;
+            this.subject = w.subject();
+            this.peer = w.peer();
+        }
+
+        void execute() {
+            Event event = cell.event();
+            // The subject streams "forever" (far more than is sent before the fault) so its write half is
+            // busy when the fault arrives; the peer streams one payload and never closes.
+            Payload up = Payload.of(cell.seed(), cell.usage().writes() ? Math.max(cell.bytes() * 64, 4 << 20) : 0);
+            Payload down = Payload.of(cell.seed() + 1, cell.usage().reads() ? cell.bytes() : 0);
+            AtomicBoolean faulted = new AtomicBoolean();
+            Runnable fault = () -> {
+                if (!faulted.compareAndSet(false, true)) {
+                    return;
+                }
+                switch (event) {
+                    case GARBAGE_RECORD -> w.towardSubject().accept(GARBAGE_RECORD);
+                    case FATAL_ALERT -> w.towardPeer().accept(GARBAGE_RECORD);
+                    default -> { }
+                }
+            };
+            Mono<Void> faultMono = event == Event.CLIENT_RENEGOTIATION_REFUSED
+                    ? event.act(peer).onErrorResume(e -> Mono.empty())
+                    : Mono.fromRunnable(fault);
+
+            Sinks.Empty<Void> peerHalf = Sinks.empty();
+            Sinks.Empty<Void> ignored = Sinks.empty();
+            AtomicReference<Throwable> readError = new AtomicReference<>();
+            AtomicReference<Throwable> writeError = new AtomicReference<>();
+
+            // The peer's side only has to end somehow once the subject fails.
+            Mono<Void> peerSide = Mono.when(
+                    digest(peer.receive(), Math.max(cell.bytes(), 1), peerHalf, ignored).then(),
+                    down.size() > 0 ? peer.send(withMidway(down, faultMono)) : peerHalf.asMono().then(faultMono))
+                    .onErrorResume(e -> Mono.empty())
+                    .cache();
+
+            Mono<Void> subjectReads = Mono.defer(() -> digest(reading(subject), Long.MAX_VALUE, Sinks.empty(), Sinks.empty()))
+                    .then(Mono.<Void>error(new AssertionError("the subject's read half completed; it had to fail")))
+                    .onErrorResume(e -> !(e instanceof AssertionError), e -> {
+                        readError.set(e);
+                        return Mono.empty();
+                    });
+            Mono<Void> subjectWrites = Mono.defer(() -> writing(subject, up.size() > 0 ? up.buffers()
+                            : Flux.just(Unpooled.wrappedBuffer(new byte[] {1}))))
+                    .then(Mono.<Void>error(new AssertionError("the subject's write half completed; it had to fail")))
+                    .onErrorResume(e -> !(e instanceof AssertionError), e -> {
+                        writeError.set(e);
+                        return Mono.empty();
+                    });
+            // The idle half is used only after the active one failed (a later use must see the same error).
+            Mono<Void> subjectSide;
+            if (cell.usage().reads() && cell.usage().writes()) {
+                subjectSide = Mono.when(subjectReads, subjectWrites);
+            } else if (cell.usage().reads()) {
+                subjectSide = subjectReads.then(subjectWrites);
+            } else {
+                subjectSide = subjectWrites.then(subjectReads);
+            }
+            await(w, Mono.when(subjectSide, peerSide), "both halves of the subject to fail after the " + event.label());
+            assertThat(readError.get()).as("the read half's error").isInstanceOf(event.expectedFailure());
+            assertThat(writeError.get()).as("the write half's error (the very same instance)").isSameAs(readError.get());
+        }
+    }
+
+    private static byte[] garbageRecord() {
+        byte[] r = new byte[5 + 32];
+        r[0] = 23;
+        r[1] = 3;
+        r[2] = 3;
+        r[4] = 32;
+        for (int i = 5; i < r.length; i++) {
+            r[i] = (byte) (i * 37);
+        }
+        return r;
+    }
+
+    /** How a cell ended, for reports. */
+    public record Outcome(Result result, String detail, long millis) {
+        public enum Result { PASS, HANG, FAIL }
+    }
+}
