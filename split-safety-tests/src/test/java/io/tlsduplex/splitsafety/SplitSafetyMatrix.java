@@ -23,9 +23,29 @@ public abstract class SplitSafetyMatrix {
         return List.of(Condition.LOOPBACK_TCP);
     }
 
+    /** The soak variant (Maven profile {@code soak}): every cell, larger payloads, more seeds. */
+    protected static final boolean SOAK = Boolean.getBoolean("splitsafety.soak");
+
     /** Bytes each way for a cell (kept modest: the matrix is many cells). */
     protected long bytes(Condition condition) {
-        return condition == Condition.ONE_BYTE_CHUNKS ? 8 * 1024 : 256 * 1024;
+        if (condition == Condition.ONE_BYTE_CHUNKS) {
+            return SOAK ? 8 * 1024 : 1024;
+        }
+        return SOAK ? 256 * 1024 : 64 * 1024;
+    }
+
+    /**
+     * Whether a cell runs in the default build. 1-byte chunks cost a pump run (and, under PARANOID
+     * leak detection, a tracked slice) per byte: by default they run only where one half is idle,
+     * the cells that catch a split deadlock; the soak profile runs them all.
+     */
+    protected boolean inDefaultBuild(Event event, Usage usage, Condition condition) {
+        return SOAK || condition != Condition.ONE_BYTE_CHUNKS || usage == Usage.READ_ONLY || usage == Usage.WRITE_ONLY;
+    }
+
+    /** Payload sizes beyond the standard one: a few bytes and a large volume, plain streaming only. */
+    protected List<Long> extraSizes() {
+        return List.of(7L, SOAK ? 32L << 20 : 4L << 20);
     }
 
     /** Every cell of this suite, for {@code implementation}. */
@@ -42,9 +62,16 @@ public abstract class SplitSafetyMatrix {
                 }
                 for (Usage usage : Usage.values()) {
                     for (Condition condition : conditions()) {
-                        cells.add(new Cell(peer(), event, usage, condition, role, bytes(condition), seed++));
+                        if (inDefaultBuild(event, usage, condition)) {
+                            cells.add(new Cell(peer(), event, usage, condition, role, bytes(condition), seed++));
+                        }
                     }
                 }
+            }
+        }
+        for (long size : extraSizes()) {
+            for (Usage usage : List.of(Usage.BOTH_DIFFERENT_SCHEDULERS, Usage.READ_ONLY, Usage.WRITE_ONLY)) {
+                cells.add(new Cell(peer(), Event.STREAMING, usage, conditions().get(0), Role.CLIENT, size, seed++));
             }
         }
         String only = System.getProperty("splitsafety.cells");
@@ -68,10 +95,10 @@ public abstract class SplitSafetyMatrix {
     Stream<DynamicTest> theAdapterKeepsEveryCellIntactAndLive() {
         return cells(Implementation.ADAPTER).stream().map(cell -> DynamicTest.dynamicTest(cell.name(), () -> {
             long start = System.nanoTime();
-            System.out.println("cell: " + cell.name());
+            progress("cell: " + cell.name());
             try {
                 CellRun.run(cell, Implementation.ADAPTER);
-                System.out.println("  passed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                progress("  passed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
                 REPORT.add(Implementation.ADAPTER, cell, new CellRun.Outcome(CellRun.Outcome.Result.PASS, "",
                         (System.nanoTime() - start) / 1_000_000));
             } catch (Throwable t) {
@@ -80,6 +107,18 @@ public abstract class SplitSafetyMatrix {
                 throw t;
             }
         }));
+    }
+
+    /** One line to target/split-safety/progress.log at once (surefire buffers stdout until the class ends). */
+    static synchronized void progress(String line) {
+        try {
+            java.nio.file.Path log = MatrixReport.FILE.resolveSibling("progress.log");
+            java.nio.file.Files.createDirectories(log.getParent());
+            java.nio.file.Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
