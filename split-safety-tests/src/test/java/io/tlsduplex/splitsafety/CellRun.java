@@ -304,7 +304,8 @@ public final class CellRun {
                     .doOnSuccess(d -> peerReadDone.tryEmitEmpty()).cache();
             Mono<Void> beforePeerWrites = event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF
                     ? peerReadDone.asMono() : Mono.empty();
-            Mono<Void> peerWrites = beforePeerWrites
+            // A peer closes only once its own handshake is over (a close during the handshake is another story).
+            Mono<Void> peerWrites = step("peer handshake", peer.handshake()).then(beforePeerWrites)
                     .then(down.size() > 0 ? peer.send(withMidway(down, peerMidway)) : Mono.empty())
                     .then(step("event (peer)", actionDone))
                     .then(step("peer has all", tls13 ? Mono.empty() : peerAll.asMono()))

@@ -14,13 +14,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The negative control: the naive split ({@link io.tlsduplex.splitsafety.naive.NaiveSplitTls}) run
  * through the in-memory matrix. It must hang in every cell where a read needs a write with the write
  * half idle, or a write needs a read with the read half idle; if it ever passed all of them the
- * matrix would have lost its teeth. Cells run 8 at a time with a short bound, since most of the
+ * matrix would have lost its teeth. Cells run 12 at a time with a short bound, since most of the
  * expected failures are hangs that only cost waiting. The outcome of every cell goes to
  * {@code target/split-safety/matrix.tsv} and {@code naive-control.md}.
  */
@@ -62,10 +64,11 @@ class NaiveSplitNegativeControlTest {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // ~300 cells, about a third of them 3-second hangs
     void theNaiveSplitHangsWhereAReadNeedsAWriteOrAWriteNeedsARead() throws Exception {
         List<Cell> cells = matrix.cells(Implementation.NAIVE);
         Map<Cell, CellRun.Outcome> outcomes = new LinkedHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<CellRun.Outcome>> futures = new ArrayList<>();
             for (Cell cell : cells) {

@@ -46,9 +46,14 @@ final class TcpSubject {
                 .handle((in, out) -> {
                     Connection[] c = new Connection[1];
                     in.withConnection(x -> c[0] = x);
-                    SplitEndpoint subject = implementation.over(new NettyTransport(c[0]), Endpoints.subjectOptions(cell));
-                    accepted.complete(new TcpSubject(subject, c[0], server[0]));
-                    return subject.onClose().onErrorResume(e -> Mono.empty());
+                    try {
+                        SplitEndpoint subject = implementation.over(new NettyTransport(c[0]), Endpoints.subjectOptions(cell));
+                        accepted.complete(new TcpSubject(subject, c[0], server[0]));
+                        return subject.onClose().onErrorResume(e -> Mono.empty());
+                    } catch (Throwable t) {
+                        accepted.completeExceptionally(t);
+                        return Mono.error(t);
+                    }
                 })
                 .bindNow(Duration.ofSeconds(10));
         return new Listening(server[0], accepted);

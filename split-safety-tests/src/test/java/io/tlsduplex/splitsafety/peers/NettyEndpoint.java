@@ -1,0 +1,108 @@
+package io.tlsduplex.splitsafety.peers;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslHandler;
+import io.tlsduplex.splitsafety.SplitEndpoint;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/** A reactor-netty connection secured by Netty's own {@link SslHandler} ({@code secure()}), as a peer. */
+final class NettyEndpoint implements SplitEndpoint {
+    private final Connection connection;
+    private final SslHandler ssl;
+
+    NettyEndpoint(Connection connection) {
+        this.connection = connection;
+        this.ssl = connection.channel().pipeline().get(SslHandler.class);
+    }
+
+    @Override
+    public Mono<Void> handshake() {
+        return Mono.create(sink -> ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                sink.success();
+            } else {
+                sink.error(f.cause());
+            }
+        }));
+    }
+
+    @Override
+    public Flux<ByteBuf> receive() {
+        return connection.inbound().receive().retain();
+    }
+
+    @Override
+    public Mono<Void> send(Publisher<? extends ByteBuf> data) {
+        return connection.outbound().send(data).then();
+    }
+
+    /** close_notify; the connection stays open for reading (TLS 1.3 half-close). */
+    @Override
+    public Mono<Void> finish() {
+        return Mono.create(sink -> ssl.closeOutbound().addListener(f -> {
+            if (f.isSuccess()) {
+                sink.success();
+            } else {
+                sink.error(f.cause());
+            }
+        }));
+    }
+
+    /** TLS 1.3, JDK engine: beginHandshake() on an established session is a KeyUpdate(update_requested). */
+    @Override
+    public Mono<Void> keyUpdate() {
+        return Mono.create(sink -> connection.channel().eventLoop().execute(() -> {
+            try {
+                ssl.engine().beginHandshake();
+            } catch (Exception e) {
+                sink.error(e);
+                return;
+            }
+            // an empty write makes the SslHandler wrap what the engine wants to send
+            connection.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (f.isSuccess()) {
+                    sink.success();
+                } else {
+                    sink.error(f.cause());
+                }
+            });
+        }));
+    }
+
+    @Override
+    public Mono<Void> renegotiate() {
+        return Mono.create(sink -> ssl.renegotiate().addListener(f -> {
+            if (f.isSuccess()) {
+                sink.success();
+            } else {
+                sink.error(f.cause());
+            }
+        }));
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return connection.onDispose();
+    }
+
+    @Override
+    public String describe() {
+        return "Netty{active=" + connection.channel().isActive() + ", engine=" + ssl.engine().getClass().getSimpleName()
+                + ", handshake=" + ssl.engine().getHandshakeStatus() + ", outboundDone=" + ssl.engine().isOutboundDone()
+                + ", inboundDone=" + ssl.engine().isInboundDone() + "}";
+    }
+
+    @Override
+    public void dispose() {
+        connection.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "Netty SslHandler";
+    }
+}
