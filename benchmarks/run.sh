@@ -2,7 +2,7 @@
 # Runs the benchmarks and writes JMH JSON into an output folder, then (re)generates the figures in
 # docs/benchmarks.md and the PNG charts from it.
 #
-#   benchmarks/run.sh quick [out]   # < 3 minutes: TLS 1.3 AES-128-GCM only, 1 fork, short iterations
+#   benchmarks/run.sh quick [out]   # about 27 short forks: TLS 1.3 AES-128-GCM only, 1 fork each, short iterations
 #   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up, 5x2 s
 #
 # Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
@@ -26,6 +26,8 @@ case "$mode" in
     ossl_suites=TLS13_AES128
     echo_connections=64
     keys=EC
+    resumptions=FULL
+    idle_stacks=ADAPTER_JDK,SECURE_JDK
     ;;
   full)
     timing=()   # the annotations' defaults: -f 2 -wi 3 -w 2s -i 5 -r 2s
@@ -34,6 +36,8 @@ case "$mode" in
     ossl_suites=TLS13_AES128,TLS12_AES128
     echo_connections=1,64,1000
     keys=EC,RSA
+    resumptions=FULL,RESUMED
+    idle_stacks=ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK
     ;;
   *) echo "usage: $0 quick|full [out]" >&2; exit 2 ;;
 esac
@@ -61,14 +65,14 @@ jmh ceiling-openssl 'EngineCeilingBenchmark' -p engine=OPENSSL -p suite=$ossl_su
 jmh memory-jdk   'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_JDK -p suite=$jdk_suites -prof gc
 jmh memory-openssl 'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p suite=$ossl_suites -prof gc
 jmh echo         'EchoBenchmark' -p connections=$echo_connections
-jmh handshake    'HandshakeBenchmark' -p key=$keys
+jmh handshake    'HandshakeBenchmark' -p key=$keys -p resumption=$resumptions
 jmh split        'SplitBenchmark'
 echo "== idle memory: 1000 connections, every stack; 10000 for the JDK engine stacks (full mode)"
 idle() {
   java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$jar" io.tlsduplex.bench.IdleMemory "$@" \
     2>&1 | grep -v INFO | grep -v checkTls13Ciphers | grep -v 'connections open' | tee -a "$out/idle-memory.log" || true
 }
-idle "$out/idle-memory.json" ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK 1000
+idle "$out/idle-memory.json" "$idle_stacks" 1000
 if [ "$mode" = full ]; then
   idle "$out/idle-memory-10k.json" ADAPTER_JDK,SECURE_JDK,MEMORY_ADAPTER_JDK 10000
 fi
