@@ -49,11 +49,11 @@ class ConcurrentLoadTest {
     private static final Duration HANDSHAKE_UNDER_LOAD = Duration.ofMinutes(5);
 
     private static TlsOptions client() {
-        return MemoryTls.clientOptions("TLSv1.3").handshakeTimeout(HANDSHAKE_UNDER_LOAD).build();
+        return SharedContexts.clientOptions("TLSv1.3").handshakeTimeout(HANDSHAKE_UNDER_LOAD).build();
     }
 
     private static TlsOptions server() {
-        return MemoryTls.serverOptions("TLSv1.3").handshakeTimeout(HANDSHAKE_UNDER_LOAD).build();
+        return SharedContexts.serverOptions("TLSv1.3").handshakeTimeout(HANDSHAKE_UNDER_LOAD).build();
     }
 
     private static Payload payload(long stream, int id) {

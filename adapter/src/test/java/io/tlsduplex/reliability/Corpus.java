@@ -3,7 +3,6 @@ package io.tlsduplex.reliability;
 import io.netty.buffer.Unpooled;
 import io.tlsduplex.TlsStream;
 import io.tlsduplex.testing.Hang;
-import io.tlsduplex.testing.MemoryTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,8 @@ final class Corpus {
 
     private static Corpus capture(String protocol) {
         Relay relay = Relay.create();
-        TlsStream server = TlsStream.over(relay.serverTransport(), MemoryTls.serverOptions(protocol).build());
-        TlsStream client = TlsStream.over(relay.clientTransport(), MemoryTls.clientOptions(protocol).build());
+        TlsStream server = TlsStream.over(relay.serverTransport(), SharedContexts.serverOptions(protocol).build());
+        TlsStream client = TlsStream.over(relay.clientTransport(), SharedContexts.clientOptions(protocol).build());
         try {
             Mono<Void> serverSide = server.reader().receive().doOnNext(b -> b.release()).then()
                     .and(server.writer().send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(new byte[700]))));

@@ -6,7 +6,6 @@ import io.tlsduplex.TlsOptions;
 import io.tlsduplex.TlsStream;
 import io.tlsduplex.TlsTimeoutException;
 import io.tlsduplex.testing.Hang;
-import io.tlsduplex.testing.MemoryTls;
 import io.tlsduplex.transport.MemoryTransport;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -51,8 +50,8 @@ class HostileInputFuzzTest {
             boolean targetIsServer = !allowClientTarget || r.nextBoolean();
             MemoryTransport.Pair pair = MemoryTransport.pair();
             TlsOptions options = targetIsServer
-                    ? (serverTweaks != null ? serverTweaks : MemoryTls.serverOptions(protocol)).protocols(protocol).build()
-                    : MemoryTls.clientOptions(protocol).build();
+                    ? (serverTweaks != null ? serverTweaks : SharedContexts.serverOptions(protocol)).protocols(protocol).build()
+                    : SharedContexts.clientOptions(protocol).build();
             return over(pair, options, seed, family, protocol, targetIsServer);
         }
 
@@ -195,7 +194,7 @@ class HostileInputFuzzTest {
 
     @Test
     void aHandshakeRecordDeclaringTwentyThousandBytesIsRejectedAtOnceNotAfterTheHandshakeTimeout() {
-        Case c = Case.start(Knobs.seed(), 9, MemoryTls.serverOptions("TLSv1.3").handshakeTimeout(Duration.ofMinutes(5)), false);
+        Case c = Case.start(Knobs.seed(), 9, SharedContexts.serverOptions("TLSv1.3").handshakeTimeout(Duration.ofMinutes(5)), false);
         // 20,000 > 2^14 + 2048, the most any TLS version allows (RFC 5246 6.2.3, RFC 8446 5.2)
         c.send(new byte[] {22, 3, 1, (byte) (20_000 >> 8), (byte) 20_000, 1, 0}, "a ClientHello header declaring 20000 bytes");
         assertThat(c.assertRejected()).isNotEqualTo(TlsTimeoutException.class);
@@ -207,7 +206,7 @@ class HostileInputFuzzTest {
         // 0 (HelloRequest). The JDK 17 engine casts its server context to a client one and throws
         // ClassCastException in the delegated task, rethrown by the next wrap/unwrap: the stream must
         // still report an SSLException (with the engine's exception as its cause).
-        Case c = Case.server(MemoryTls.serverOptions("TLSv1.2").build(), Knobs.seed(), 10);
+        Case c = Case.server(SharedContexts.serverOptions("TLSv1.2").build(), Knobs.seed(), 10);
         c.send(new byte[] {22, 3, 3, 0, 4, 0, 0, 0, 0}, "a HelloRequest record");
         c.eof();
         assertThat(c.ends().readEnd(BOUND).getThrowable()).isInstanceOf(SSLException.class)
@@ -239,8 +238,8 @@ class HostileInputFuzzTest {
         run(6, "handshake-then-garbage", garbageCases(), (seed, r) -> {
             String protocol = r.nextBoolean() ? "TLSv1.3" : "TLSv1.2";
             Relay relay = Relay.create();
-            TlsStream server = TlsStream.over(relay.serverTransport(), MemoryTls.serverOptions(protocol).build());
-            TlsStream client = TlsStream.over(relay.clientTransport(), MemoryTls.clientOptions(protocol).build());
+            TlsStream server = TlsStream.over(relay.serverTransport(), SharedContexts.serverOptions(protocol).build());
+            TlsStream client = TlsStream.over(relay.clientTransport(), SharedContexts.clientOptions(protocol).build());
             String story = "family 6 seed " + seed + " " + protocol + ": ";
             try {
                 Ends serverEnds = Ends.watch(server);
@@ -290,7 +289,7 @@ class HostileInputFuzzTest {
             VirtualTimeScheduler clock = VirtualTimeScheduler.create();
             try {
                 String protocol = r.nextBoolean() ? "TLSv1.3" : "TLSv1.2";
-                Case c = Case.start(seed, 7, MemoryTls.serverOptions(protocol).handshakeTimeout(timeout).timer(clock), false);
+                Case c = Case.start(seed, 7, SharedContexts.serverOptions(protocol).handshakeTimeout(timeout).timer(clock), false);
                 byte[] hello = c.flight().get(0).bytes();
                 int sent = 0;
                 // one byte, then one virtual second, until the stream gives up (bounded by the hello's size)
@@ -312,7 +311,7 @@ class HostileInputFuzzTest {
 
     @Test
     void aSlowlorisHandshakeOnTheRealClockIsCutByTheHandshakeTimeout() {
-        Case c = Case.start(Knobs.seed(), 8, MemoryTls.serverOptions("TLSv1.3").handshakeTimeout(Duration.ofMillis(300)), false);
+        Case c = Case.start(Knobs.seed(), 8, SharedContexts.serverOptions("TLSv1.3").handshakeTimeout(Duration.ofMillis(300)), false);
         byte[] hello = c.flight().get(0).bytes();
         // one byte every 20 ms from a scheduler, until the stream closes or the hello is out (bounded)
         var trickle = Flux.interval(Duration.ofMillis(20)).take(hello.length)
