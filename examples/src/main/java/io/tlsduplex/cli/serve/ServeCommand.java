@@ -65,6 +65,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     private TlsEndOptions tls;
 
+    /** Connections in progress, for the report of what was still open at shutdown. */
+    private final java.util.Map<Long, TlsStream> open = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Integer call() {
         Streams io = main.io();
@@ -79,6 +82,10 @@ public final class ServeCommand implements Callable<Integer> {
                         + Failures.describe(e), e))
                 .block();
         io.err().println("listening on " + new HostPort(bind, server.port()) + " (" + mode() + ")");
+        // On SIGTERM/SIGINT: which connections were still open, and where each stood.
+        Thread report = new Thread(() -> open.forEach((id, stream) ->
+                io.err().println("#" + id + " still open at shutdown: " + stream.describe())), "open-connections");
+        Runtime.getRuntime().addShutdownHook(report);
         boolean interrupted = false;
         try {
             server.onDispose().block();
@@ -88,6 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
             interrupted = Thread.interrupted() || stop.getCause() instanceof InterruptedException;
         }
         try {
+            Runtime.getRuntime().removeShutdownHook(report);
             server.disposeNow();
         } finally {
             log.close();
@@ -99,21 +107,35 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private Mono<Void> serveOne(long id, TlsStream stream, ConnectionHandler handler, ErrLog log) {
+        open.put(id, stream);
         return stream.handshake()
                 .doOnNext(session -> log.line("#" + id + " " + Net.describe(session)))
                 .flatMap(session -> handler.handle(stream))
-                .doOnSuccess(done -> log.line("#" + id + " closed"))
+                .doOnSuccess(done -> {
+                    open.remove(id);
+                    log.line("#" + id + " closed");
+                })
                 .onErrorResume(TlsClosedException.class, closed -> {
+                    open.remove(id);
                     // TLS 1.2 has no half-close: the client's close_notify ended our output too,
                     // and the engine answers it; let that answer leave instead of cutting it off.
                     log.line("#" + id + " closed by the client: " + Failures.describe(closed));
                     return Mono.empty();
                 })
                 .onErrorResume(error -> {
+                    open.remove(id);
                     log.line("#" + id + " failed: " + Failures.describe(error));
                     stream.dispose();
                     return Mono.empty();
-                });
+                })
+                // reactor-netty cancels the handler once the connection has closed: in TLS 1.2 the
+                // client's close_notify ends the stream at once, while --exec may still be running.
+                .doOnCancel(() -> {
+                    if (open.containsKey(id)) {
+                        log.line("#" + id + " closed (the connection ended before the handler)");
+                    }
+                })
+                .doFinally(signal -> open.remove(id));
     }
 
     private ConnectionHandler handler() {
