@@ -33,7 +33,9 @@ public final class NettyPeer implements Peer {
 
     @Override
     public boolean supports(Event event, Role role) {
-        if (event == Event.PEER_KEY_UPDATE_NOT_REQUESTED || event == Event.WE_CLOSE_FIRST_EOF) {
+        // Netty's SslHandler answers a close_notify and closes the channel: it cannot keep streaming to us
+        // after our close_notify (seen: engine inbound and outbound done, channel inactive, send pending)
+        if (event == Event.PEER_KEY_UPDATE_NOT_REQUESTED || event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF) {
             return false;
         }
         if (provider == SslProvider.OPENSSL) {
