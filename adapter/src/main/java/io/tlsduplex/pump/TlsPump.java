@@ -127,11 +127,19 @@ public final class TlsPump implements CiphertextTransport.Listener {
         this.alloc = options.allocator();
         this.engine = EngineSetup.create(options, transport.alloc(), transport.peerHost(), transport.peerPort());
         this.directPlaintext = EngineSetup.prefersDirectBuffers(engine);
-        this.directCiphertext = directPlaintext || transport.prefersDirectBuffers();
+        // JDK engines wrap into heap buffers even for a transport that prefers direct ones: the JDK's
+        // AES-GCM on a direct ByteBuffer copies through temporary byte arrays (GHASH.processBlocksDirect),
+        // about 140 KB more heap per MiB than heap output plus the socket's pooled copy to direct
+        // memory, which is what Netty's SslHandler does (BulkBenchmark -prof gc, docs/benchmarks.md).
+        this.directCiphertext = directPlaintext || (transport.prefersDirectBuffers() && !jdkEngine(engine));
         this.ciphertextIn = new CiphertextInbox(alloc);
         this.rekeyPolicy = new PeerRekeyPolicy(options);
         this.timers = new PumpTimers(options.timer());
         this.tasks = new DelegatedTasks(engine, options.taskExecutor(), this::signal);
+    }
+
+    private static boolean jdkEngine(SSLEngine engine) {
+        return engine.getClass().getName().startsWith("sun.security.ssl.");
     }
 
     /** Starts the handshake. {@code reader} and {@code writer} are woken after every pump run. */
