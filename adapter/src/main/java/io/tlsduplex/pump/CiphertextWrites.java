@@ -14,6 +14,8 @@ final class CiphertextWrites {
     private record Barrier(long target, Completion completion) { }
 
     private final AtomicLong confirmed = new AtomicLong();
+    /** Offset of the first byte of the earliest failed write, or Long.MAX_VALUE. */
+    private final AtomicLong firstFailedStart = new AtomicLong(Long.MAX_VALUE);
     private final ArrayDeque<Barrier> barriers = new ArrayDeque<>();
     private long handedOff;
 
@@ -48,6 +50,24 @@ final class CiphertextWrites {
             any = true;
         }
         return any;
+    }
+
+    /** Any thread: the write of the bytes from {@code start} failed (they count as confirmed all the same). */
+    void failed(long start) {
+        firstFailedStart.accumulateAndGet(start, Math::min);
+    }
+
+    /** Whether the first {@code offset} bytes ever handed off were all written without a failure. */
+    boolean writtenUpTo(long offset) {
+        return confirmed.get() >= offset && firstFailedStart.get() >= offset;
+    }
+
+    /** Drain thread: settles every waiting barrier as done (nothing they wait for can matter any more). */
+    void completeAll() {
+        Barrier b;
+        while ((b = barriers.pollFirst()) != null) {
+            b.completion().complete(null);
+        }
     }
 
     /** Drain thread: fails every waiting barrier. */

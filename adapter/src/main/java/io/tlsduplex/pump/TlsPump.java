@@ -120,6 +120,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
      * handshake unwrap for the same reason. A wrap with nothing to send costs nothing on JDK engines.
      */
     private boolean wrapOwed;
+    /** Ciphertext handed off up to the end of the last application-data record. */
+    private long applicationDataHandedOff;
 
     public TlsPump(CiphertextTransport transport, TlsOptions options) {
         this.transport = transport;
@@ -347,7 +349,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
         Throwable te = transportError;
         if (te != null) {
-            fail(new TlsTransportException("transport failed: " + te, te));
+            if (peerClosedAndOurDataLeft()) {
+                endAfterPeerClosed();
+            } else {
+                fail(new TlsTransportException("transport failed: " + te, te));
+            }
             return;
         }
         Throwable task = tasks.error();
@@ -544,6 +550,9 @@ public final class TlsPump implements CiphertextTransport.Listener {
         } finally {
             if (out.isReadable()) {
                 writeCiphertext(out);
+                if (applicationData) {
+                    applicationDataHandedOff = writes.totalHandedOff();
+                }
             } else {
                 out.release();
             }
@@ -556,11 +565,15 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private void writeCiphertext(ByteBuf ciphertext) {
         int bytes = ciphertext.readableBytes();
+        long start = writes.totalHandedOff();
         writes.handedOff(bytes);
         timers.activity();
         transport.write(ciphertext, error -> {
-            if (error != null && transportError == null) {
-                transportError = error;
+            if (error != null) {
+                writes.failed(start);
+                if (transportError == null) {
+                    transportError = error;
+                }
             }
             writes.confirmed(bytes);
             timers.activity();
@@ -786,6 +799,29 @@ public final class TlsPump implements CiphertextTransport.Listener {
             releaseEngine();
             closeSink.tryEmitEmpty();
         }
+    }
+
+    /**
+     * The peer sent close_notify and every application byte we wrote was confirmed written: a
+     * transport error now (the peer closing its socket on our close_notify, a reset for a
+     * KeyUpdate answer it no longer reads) loses nothing, so it ends the stream cleanly.
+     */
+    private boolean peerClosedAndOurDataLeft() {
+        return inboundDone && writes.writtenUpTo(applicationDataHandedOff);
+    }
+
+    private void endAfterPeerClosed() {
+        outboundDone = true;
+        if (outputClosed == null) {
+            outputClosed = new TlsClosedException("the peer closed the connection");
+        }
+        phase = Phase.CLOSED;
+        timers.cancel();
+        transport.close();
+        writes.completeAll();
+        releaseLeftovers();
+        releaseEngine();
+        closeSink.tryEmitEmpty();
     }
 
     private void endRead(Object end) {
