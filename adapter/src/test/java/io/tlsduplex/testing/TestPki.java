@@ -212,13 +212,24 @@ public final class TestPki {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("ca.pem"), pem(ca));
             Files.writeString(dir.resolve("server.pem"), pem(server.chain().toArray()));
-            Files.writeString(dir.resolve("server-key.pem"), pem(server.key()));
+            Files.writeString(dir.resolve("server-key.pem"), pemPkcs8(server.key()));
             Files.writeString(dir.resolve("client.pem"), pem(client.chain().toArray()));
-            Files.writeString(dir.resolve("client-key.pem"), pem(client.key()));
+            Files.writeString(dir.resolve("client-key.pem"), pemPkcs8(client.key()));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A private key as PKCS#8 PEM ("PRIVATE KEY"), which openssl 3 and every JDK-based reader accept. */
+    public static String pemPkcs8(PrivateKey key) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     public static String pem(Object... objects) {
