@@ -28,13 +28,23 @@ final class JdkSocketEndpoint implements SplitEndpoint {
 
     JdkSocketEndpoint(SSLSocket socket) {
         this.socket = socket;
-        this.handshake = Mono.<Void>fromRunnable(() -> {
+        // The reader thread may complete the handshake (and the connection may even be over) before
+        // anyone asks: the listener remembers it, startHandshake() only kicks it off when needed.
+        Sinks.Empty<Void> done = Sinks.empty();
+        HandshakeCompletedListener[] first = new HandshakeCompletedListener[1];
+        first[0] = event -> {
+            socket.removeHandshakeCompletedListener(first[0]);
+            done.tryEmitEmpty();
+        };
+        socket.addHandshakeCompletedListener(first[0]);
+        Mono<Void> kick = Mono.<Void>fromRunnable(() -> {
             try {
                 socket.startHandshake();
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                done.tryEmitError(e);
             }
-        }).subscribeOn(Schedulers.boundedElastic()).cache();
+        }).subscribeOn(Schedulers.boundedElastic());
+        this.handshake = Mono.when(kick, done.asMono()).cache();
     }
 
     @Override

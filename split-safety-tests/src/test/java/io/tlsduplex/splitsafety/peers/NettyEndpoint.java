@@ -40,11 +40,14 @@ final class NettyEndpoint implements SplitEndpoint {
         return connection.outbound().send(data).then();
     }
 
-    /** close_notify; the connection stays open for reading (TLS 1.3 half-close). */
+    /**
+     * close_notify; the connection stays open for reading (TLS 1.3 half-close). The SslHandler answers
+     * a received close_notify with its own and closes the channel: then there is nothing left to finish.
+     */
     @Override
     public Mono<Void> finish() {
         return Mono.create(sink -> ssl.closeOutbound().addListener(f -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() || (f.cause() instanceof java.nio.channels.ClosedChannelException && ssl.engine().isOutboundDone())) {
                 sink.success();
             } else {
                 sink.error(f.cause());

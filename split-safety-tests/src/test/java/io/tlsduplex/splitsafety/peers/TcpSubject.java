@@ -42,12 +42,14 @@ final class TcpSubject {
     static Listening listen(Implementation implementation, Cell cell) {
         CompletableFuture<TcpSubject> accepted = new CompletableFuture<>();
         DisposableServer[] server = new DisposableServer[1];
+        // built here, not in the handler: making an SSLContext seeds a SecureRandom (a blocking read)
+        io.tlsduplex.TlsOptions options = Endpoints.subjectOptions(cell);
         server[0] = TlsTcp.configure(TcpServer.create().host("127.0.0.1").port(0))
                 .handle((in, out) -> {
                     Connection[] c = new Connection[1];
                     in.withConnection(x -> c[0] = x);
                     try {
-                        SplitEndpoint subject = implementation.over(new NettyTransport(c[0]), Endpoints.subjectOptions(cell));
+                        SplitEndpoint subject = implementation.over(new NettyTransport(c[0]), options);
                         accepted.complete(new TcpSubject(subject, c[0], server[0]));
                         return subject.onClose().onErrorResume(e -> Mono.empty());
                     } catch (Throwable t) {
