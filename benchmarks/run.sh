@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and writes JMH JSON into an output folder, then (re)generates the figures in
-# docs/benchmarks.md and the PNG charts from it.
+# Runs the benchmarks and writes JMH JSON into an output folder, then generates the figures and the
+# PNG charts from it: into docs/benchmarks.md and docs/ for benchmarks/results/published, else into
+# <out>/report.md and <out>/.
 #
 #   benchmarks/run.sh quick [out]   # about 27 short forks: TLS 1.3 AES-128-GCM only, 1 fork each, short iterations
 #   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up, 5x2 s
@@ -77,5 +78,11 @@ if [ "$mode" = full ]; then
   idle "$out/idle-memory-10k.json" ADAPTER_JDK,SECURE_JDK,MEMORY_ADAPTER_JDK 10000
 fi
 echo "== report"
-java -cp "$jar" io.tlsduplex.bench.report.Report docs/benchmarks.md docs "$out"/*.json
+# Only the published run rewrites docs/benchmarks.md and its charts; any other run reports into $out.
+if [ "$out" = benchmarks/results/published ]; then
+  doc=docs/benchmarks.md; charts=docs
+else
+  doc="$out/report.md"; charts="$out"; rm -f "$doc"
+fi
+java -cp "$jar" io.tlsduplex.bench.report.Report "$doc" "$charts" "$out"/*.json
 echo "done in $(( $(date +%s) - start )) s; JSON in $out"
