@@ -417,7 +417,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
                     plaintext = allocBuffer(engine.getSession().getApplicationBufferSize(), directPlaintext);
                     continue;
                 }
-                if (r.getStatus() == Status.CLOSED) {
+                // CLOSED means the peer's close_notify only when the engine says its inbound is done:
+                // netty-tcnative's OpenSSL engine also answers CLOSED once *our* output is closed,
+                // while it still decrypts what the peer sends (TLS 1.3 half-close).
+                if (r.getStatus() == Status.CLOSED && engine.isInboundDone()) {
                     onPeerCloseNotify();
                 }
                 boolean moved = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
