@@ -50,12 +50,18 @@ public final class TlsTcp {
             Connection[] connection = new Connection[1];
             inbound.withConnection(c -> connection[0] = c);
             TlsStream tls = upgrade(connection[0], options);
+            // Wait for the channel itself to close, not only for the stream to ask for it: the
+            // stream's last writes (close_notify, or the alert after a failed handshake) are queued
+            // ahead of its close on the event loop, and reactor-netty closes the connection as
+            // soon as this publisher ends.
+            Mono<Void> channelClosed = connection[0].onDispose();
             return Mono.fromDirect(handler.apply(tls))
                     .onErrorResume(error -> {
                         tls.dispose();
-                        return Mono.error(error);
+                        return channelClosed.then(Mono.error(error));
                     })
-                    .then(tls.onClose());
+                    .then(tls.onClose())
+                    .then(channelClosed);
         };
     }
 
