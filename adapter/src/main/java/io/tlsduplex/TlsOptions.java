@@ -204,7 +204,11 @@ public final class TlsOptions {
         public Builder allowClientRenegotiation(boolean allow) { this.allowClientRenegotiation = allow; return this; }
         /** Most key updates / renegotiations the peer may start in any minute before the stream fails. */
         public Builder peerRekeyLimitPerMinute(int limit) { this.peerRekeyLimitPerMinute = limit; return this; }
-        /** Plaintext the stream reads ahead of the read half's demand before it stops reading the transport. */
+        /**
+         * Plaintext the stream reads ahead of the read half's demand before it stops reading the
+         * transport. Checked before each transport read, so the bound is this plus what one read
+         * brings (over Netty up to its max messages per read; docs/reliability.md, slow reader).
+         */
         public Builder readBufferBytes(int bytes) { this.readBufferBytes = bytes; return this; }
         /** Ciphertext handed to the transport and not yet confirmed written, before the pump stops wrapping. */
         public Builder writeWindowBytes(int bytes) { this.writeWindowBytes = bytes; return this; }

@@ -98,6 +98,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private volatile Phase phase = Phase.HANDSHAKING;
     /** Null while the read half is open; then {@link #READ_COMPLETE} or the error. */
     private volatile Object readEnd;
+    /**
+     * The handshake status of the last engine call, for {@link #describe()}: asking the engine
+     * from another thread takes the JDK engine's lock, which may block (BlockHound saw it).
+     */
+    private volatile HandshakeStatus lastHandshakeStatus = HandshakeStatus.NOT_HANDSHAKING;
     /** The error that ended the stream, if one did. */
     private volatile Throwable failure;
     /** Why no more plaintext can be sent, or null while the output is open. */
@@ -629,6 +634,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private void afterEngineCall(SSLEngineResult r) throws SSLException {
         HandshakeStatus hs = r.getHandshakeStatus();
+        lastHandshakeStatus = hs;
         if (hs == HandshakeStatus.NEED_WRAP) {
             wrapOwed = true;
         }
@@ -933,7 +939,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     /** A one-line snapshot of the pump's state for hang reports (racy by nature, never used for decisions). */
     public String describe() {
         return "TlsPump{phase=" + phase
-                + ", engine=" + engine.getHandshakeStatus()
+                + ", engine=" + lastHandshakeStatus
                 + ", handshakeDone=" + handshakeDone
                 + ", renegotiating=" + renegotiating
                 + ", inboundDone=" + inboundDone
