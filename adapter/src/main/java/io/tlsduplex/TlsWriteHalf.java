@@ -58,6 +58,7 @@ public final class TlsWriteHalf {
                 Throwable closed = pump.outputClosed();
                 if (closed != null) {
                     active.compareAndSet(s, null);
+                    discard(data);
                     Operators.error(actual, closed);
                     return;
                 }
@@ -65,6 +66,41 @@ public final class TlsWriteHalf {
                 data.subscribe(s);
             }
         };
+    }
+
+    /**
+     * The output is closed, but the buffers are ours all the same (we took ownership by accepting
+     * the publisher): release what it emits. Bounded, so an endless synchronous source cannot hold
+     * the caller; beyond that, Reactor's discard hooks are the publisher's business.
+     */
+    private static void discard(Publisher<? extends ByteBuf> data) {
+        data.subscribe(new org.reactivestreams.Subscriber<ByteBuf>() {
+            private static final int MAX_DISCARDED = 10_000;
+            private Subscription upstream;
+            private int discarded;
+
+            @Override
+            public void onSubscribe(Subscription s) {
+                upstream = s;
+                s.request(MAX_DISCARDED);
+            }
+
+            @Override
+            public void onNext(ByteBuf buf) {
+                buf.release();
+                if (++discarded == MAX_DISCARDED) {
+                    upstream.cancel();
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
     }
 
     /** {@link #send} for byte arrays (wrapped, not copied: do not modify them afterwards). */

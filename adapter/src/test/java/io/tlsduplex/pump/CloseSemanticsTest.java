@@ -71,6 +71,10 @@ class CloseSemanticsTest {
             Throwable write = tls.await(tls.client().writer().sendBytes(Mono.just(new byte[8]))
                     .then(Mono.<Throwable>empty()).onErrorResume(Mono::just), BOUND);
             assertThat(write).isInstanceOf(TlsClosedException.class).hasMessageContaining("TLS 1.2");
+            // a buffer handed to a refused send is still released (the leak detector would say)
+            Throwable refused = tls.await(tls.client().writer().send(Mono.just(Unpooled.directBuffer(16).writeLong(1)))
+                    .then(Mono.<Throwable>empty()).onErrorResume(Mono::just), BOUND);
+            assertThat(refused).isInstanceOf(TlsClosedException.class);
             tls.await(tls.client().onClose(), BOUND);
         }
     }
