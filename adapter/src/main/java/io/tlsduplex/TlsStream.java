@@ -80,17 +80,21 @@ public final class TlsStream implements Disposable {
     }
 
     /**
-     * TLS 1.3: sends a KeyUpdate that also asks the peer to update its keys (JDK engines).
-     * Completes when the KeyUpdate has been written. Fails with {@link UnsupportedOperationException}
-     * on TLS 1.2 or when the engine cannot start one.
+     * TLS 1.3: sends a KeyUpdate that also asks the peer to update its keys (JDK engines), after
+     * everything the write half queued before it (so a key update asked before {@code finish()}
+     * goes out before the close_notify; one asked during the handshake waits for it). Completes
+     * when the KeyUpdate has been written. Fails with {@link UnsupportedOperationException} on
+     * TLS 1.2 or when the engine cannot start one (netty-tcnative's OpenSSL engine), with
+     * {@link TlsClosedException} once the output is closed.
      */
     public Mono<Void> keyUpdate() {
         return Mono.create(sink -> pump.keyUpdate(toSink(sink)));
     }
 
     /**
-     * TLS 1.2: starts a renegotiation (a new full handshake on the same connection). Completes when
-     * it has finished. Fails with {@link UnsupportedOperationException} on TLS 1.3.
+     * TLS 1.2: starts a renegotiation (a new full handshake on the same connection), ordered with
+     * the write half like {@link #keyUpdate()}. Completes when it has finished. Fails with
+     * {@link UnsupportedOperationException} on TLS 1.3 or when the engine cannot start one.
      */
     public Mono<Void> renegotiate() {
         return Mono.create(sink -> pump.renegotiate(toSink(sink)));

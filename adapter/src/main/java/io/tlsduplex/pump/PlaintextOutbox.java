@@ -18,7 +18,7 @@ import reactor.util.concurrent.Queues;
 final class PlaintextOutbox {
 
     /** One thing the write half queued, in the order it queued them. */
-    sealed interface Entry permits Data, FlushBarrier, Finish { }
+    sealed interface Entry permits Data, FlushBarrier, Finish, Rekey { }
 
     /** Plaintext, owned by the outbox until wrapped. */
     record Data(ByteBuf buf, PlaintextSource source) implements Entry { }
@@ -28,6 +28,12 @@ final class PlaintextOutbox {
 
     /** Closes the output (close_notify or EOF) after everything queued before it. */
     record Finish(Completion completion) implements Entry { }
+
+    /**
+     * A key update (TLS 1.3) or renegotiation (TLS 1.2) asked by our side, in order with the
+     * writes and the finish around it: a key update asked before {@code finish()} happens before it.
+     */
+    record Rekey(boolean keyUpdate, Completion completion) implements Entry { }
 
     private static final int MAX_GATHER_BUFFERS = 16;
 
@@ -141,6 +147,8 @@ final class PlaintextOutbox {
             if (e instanceof Data d) {
                 d.buf().release();
                 droppedSinceBarrier = true;
+            } else if (e instanceof Rekey k) {
+                k.completion().complete(why);
             } else if (e instanceof FlushBarrier f) {
                 if (droppedSinceBarrier) {
                     f.completion().complete(why);
@@ -165,6 +173,8 @@ final class PlaintextOutbox {
                 f.completion().complete(cause);
             } else if (e instanceof Finish f) {
                 f.completion().complete(cause);
+            } else if (e instanceof Rekey k) {
+                k.completion().complete(cause);
             }
         }
     }

@@ -268,14 +268,19 @@ public final class TlsPump implements CiphertextTransport.Listener {
         return closeSink.asMono();
     }
 
-    /** Starts a TLS 1.3 KeyUpdate; {@code done} runs when it has been written. */
+    /**
+     * Starts a TLS 1.3 KeyUpdate after everything the write half queued before it (ordered with
+     * sends and finish; it waits for the handshake); {@code done} runs when it has been written.
+     */
     public void keyUpdate(Completion done) {
-        execute(() -> completingOnThrow(done, () -> startKeyUpdate(done)));
+        plaintextOut.offer(new PlaintextOutbox.Rekey(true, done));
+        signal();
     }
 
-    /** Starts a TLS 1.2 renegotiation; {@code done} runs when the new handshake finished. */
+    /** Starts a TLS 1.2 renegotiation, ordered like {@link #keyUpdate}; {@code done} runs when it finished. */
     public void renegotiate(Completion done) {
-        execute(() -> completingOnThrow(done, () -> startRenegotiation(done)));
+        plaintextOut.offer(new PlaintextOutbox.Rekey(false, done));
+        signal();
     }
 
     /** A command that fails the stream must still settle the caller's completion (same error). */
@@ -594,6 +599,21 @@ public final class TlsPump implements CiphertextTransport.Listener {
             writes.afterConfirmed(f.completion());
         } else if (marker instanceof PlaintextOutbox.Finish f) {
             finishOutput(f.completion());
+        } else if (marker instanceof PlaintextOutbox.Rekey k) {
+            Completion done = k.completion();
+            try {
+                completingOnThrow(done, () -> {
+                    if (k.keyUpdate()) {
+                        startKeyUpdate(done);
+                    } else {
+                        startRenegotiation(done);
+                    }
+                });
+            } catch (SSLException | RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SSLException(e);
+            }
         }
     }
 
