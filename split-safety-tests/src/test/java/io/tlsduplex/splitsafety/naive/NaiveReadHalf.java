@@ -109,6 +109,10 @@ final class NaiveReadHalf {
                         if (requested.get() != Long.MAX_VALUE) {
                             requested.decrementAndGet();
                         }
+                        if (cancelled) {
+                            u.plaintext().release(); // cancelled while unwrapping: nobody will release it
+                            return;
+                        }
                         actual.onNext(u.plaintext());
                         tls.wakeParked(); // a write half parked on "needs read" may go on
                     }
