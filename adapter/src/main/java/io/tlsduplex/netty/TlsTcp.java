@@ -22,7 +22,7 @@ import reactor.netty.tcp.TcpServer;
  *         .handle(TlsTcp.serve(serverOptions, tls -> tls.writer().send(tls.reader().receive())
  *                                                     .then(tls.writer().finish())))
  *         .bindNow();
- * TlsStream client = TlsTcp.connect(TcpClient.create().port(8443), clientOptions).block();
+ * Mono<TlsStream> client = TlsTcp.connect(TcpClient.create().port(8443), clientOptions);
  * }</pre>
  */
 public final class TlsTcp {
