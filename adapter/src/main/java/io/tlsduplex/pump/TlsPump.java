@@ -283,11 +283,16 @@ public final class TlsPump implements CiphertextTransport.Listener {
         signal();
     }
 
-    /** A command that fails the stream must still settle the caller's completion (same error). */
-    private static void completingOnThrow(Completion done, ThrowingRunnable command) throws Exception {
+    /** Our key update or renegotiation; an error that fails the stream also settles its caller (same instance). */
+    private void startRekey(PlaintextOutbox.Rekey rekey) throws SSLException {
+        Completion done = rekey.completion();
         try {
-            command.run();
-        } catch (Exception | Error e) {
+            if (rekey.keyUpdate()) {
+                startKeyUpdate(done);
+            } else {
+                startRenegotiation(done);
+            }
+        } catch (SSLException | RuntimeException | Error e) {
             done.complete(e);
             throw e;
         }
@@ -600,20 +605,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         } else if (marker instanceof PlaintextOutbox.Finish f) {
             finishOutput(f.completion());
         } else if (marker instanceof PlaintextOutbox.Rekey k) {
-            Completion done = k.completion();
-            try {
-                completingOnThrow(done, () -> {
-                    if (k.keyUpdate()) {
-                        startKeyUpdate(done);
-                    } else {
-                        startRenegotiation(done);
-                    }
-                });
-            } catch (SSLException | RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new SSLException(e);
-            }
+            startRekey(k);
         }
     }
 
