@@ -813,13 +813,22 @@ public final class TlsPump implements CiphertextTransport.Listener {
             // Flush barriers parked in this very run (refuseWritesIfOutputClosed) are all confirmed
             // (nothing in flight); once CLOSED no run completes them, and their send() would hang.
             writes.completeConfirmed();
-            phase = Phase.CLOSED;
-            timers.cancel();
-            transport.close();
-            releaseLeftovers();
-            releaseEngine();
-            closeSink.tryEmitEmpty();
+            enterClosed();
         }
+    }
+
+    /**
+     * The one way into CLOSED: timers off, transport closed, everything the pump holds released
+     * (settled with {@link #failure} if there is one), {@code onClose()} completed. Queued
+     * barriers and markers must already be settled or be settled by {@link #releaseLeftovers()}.
+     */
+    private void enterClosed() {
+        phase = Phase.CLOSED;
+        timers.cancel();
+        transport.close();
+        releaseLeftovers();
+        releaseEngine();
+        closeSink.tryEmitEmpty();
     }
 
     /**
@@ -836,13 +845,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
         if (outputClosed == null) {
             outputClosed = new TlsClosedException("the peer closed the connection");
         }
-        phase = Phase.CLOSED;
-        timers.cancel();
-        transport.close();
         writes.completeAll();
-        releaseLeftovers();
-        releaseEngine();
-        closeSink.tryEmitEmpty();
+        enterClosed();
     }
 
     private void endRead(Object end) {
@@ -864,8 +868,6 @@ public final class TlsPump implements CiphertextTransport.Listener {
         if (!(cause instanceof TlsStreamException)) {
             flushAlert();
         }
-        phase = Phase.CLOSED;
-        timers.cancel();
         handshakeSink.tryEmitError(cause);
         Completion reneg = renegotiation;
         renegotiation = null;
@@ -873,11 +875,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             reneg.complete(cause);
         }
         writes.failAll(cause);
-        plaintextOut.failAll(cause);
-        transport.close();
-        ciphertextIn.release();
-        releaseEngine();
-        closeSink.tryEmitEmpty();
+        enterClosed(); // releaseLeftovers() fails the queued entries with the failure set above
     }
 
     /** After an engine error the JDK engine holds a fatal alert for the peer: send it, best effort. */
