@@ -1,7 +1,7 @@
 package io.tlsduplex;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.tlsduplex.internal.PumpAllocator;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
@@ -148,7 +148,7 @@ public final class TlsOptions {
         private int sendPrefetch = 16;
         private Executor taskExecutor;
         private Scheduler timer;
-        private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        private ByteBufAllocator allocator = PumpAllocator.SHARED;
 
         private Builder(TlsEngineFactory engineFactory, boolean client) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
@@ -219,9 +219,10 @@ public final class TlsOptions {
         /** Scheduler for the handshake and idle timers (default: {@code Schedulers.parallel()}). */
         public Builder timer(Scheduler timer) { this.timer = timer; return this; }
         /**
-         * Where the pump allocates its buffers (default: {@code PooledByteBufAllocator.DEFAULT}).
-         * The pump runs on whichever thread signals it; a pooled allocator with per-thread caches
-         * keeps those threads from contending with the event loop's own allocator.
+         * Where the pump allocates its buffers (default: one pooled allocator shared by all streams,
+         * with a per-thread cache on every thread, Netty's or not). The pump runs on whichever thread
+         * signals it (event loop, the sender's thread, a scheduler), so the allocator should not
+         * depend on Netty's threads for its caches the way {@code PooledByteBufAllocator.DEFAULT} does.
          */
         public Builder allocator(ByteBufAllocator allocator) { this.allocator = allocator; return this; }
 

@@ -2,7 +2,7 @@ package io.tlsduplex.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.tlsduplex.internal.PumpAllocator;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -32,10 +32,10 @@ public final class MemoryTransport implements CiphertextTransport {
             }
         }
 
-        /** Whole writes, 256 KiB buffered per direction, inline delivery, pooled buffers, "localhost". */
+        /** Whole writes, 256 KiB buffered per direction, inline delivery, the pumps' pooled buffers, "localhost". */
         public static Options defaults() {
             return new Options(Chunking.whole(), Chunking.whole(), 256 * 1024, null,
-                    PooledByteBufAllocator.DEFAULT, "localhost");
+                    PumpAllocator.SHARED, "localhost");
         }
 
         /** The same chunking policy (its own instance each way) in both directions. */

@@ -1,7 +1,9 @@
 package io.tlsduplex.reliability;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.util.internal.PlatformDependent;
+import io.tlsduplex.internal.PumpAllocator;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -14,8 +16,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Peak memory while a run goes on, sampled every 20 ms on its own thread (a measurement, never a
- * synchronisation): JVM heap used (MemoryMXBean), Netty's pooled allocator (heap and direct arenas,
- * {@code PooledByteBufAllocator.DEFAULT.metric()}), and direct memory outside the heap (NIO buffer
+ * synchronisation): JVM heap used (MemoryMXBean), the pooled allocators (heap and direct arenas of
+ * {@code PooledByteBufAllocator.DEFAULT} and of the pumps' {@code PumpAllocator.SHARED}, summed), and direct memory outside the heap (NIO buffer
  * pool plus Netty's own no-cleaner counter).
  */
 final class MemoryPeaks implements AutoCloseable {
@@ -37,8 +39,10 @@ final class MemoryPeaks implements AutoCloseable {
 
     void sample() {
         heap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        pooledHeap.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory(), Math::max);
-        pooledDirect.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory(), Math::max);
+        PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
+        PooledByteBufAllocatorMetric pumps = PumpAllocator.SHARED.metric();
+        pooledHeap.accumulateAndGet(netty.usedHeapMemory() + pumps.usedHeapMemory(), Math::max);
+        pooledDirect.accumulateAndGet(netty.usedDirectMemory() + pumps.usedDirectMemory(), Math::max);
         direct.accumulateAndGet(nioDirect.getMemoryUsed() + Math.max(0, PlatformDependent.usedDirectMemory()), Math::max);
     }
 
