@@ -4,7 +4,7 @@
 # <out>/report.md and <out>/.
 #
 #   benchmarks/run.sh quick [out]   # about 27 short forks: TLS 1.3 AES-128-GCM only, 1 fork each, short iterations
-#   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up, 5x2 s
+#   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up (6x2 s for the bulk and engine runs), 5x2 s
 #
 # Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
 # replaces the mode's forks and iterations.

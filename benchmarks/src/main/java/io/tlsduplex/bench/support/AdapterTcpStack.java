@@ -6,9 +6,6 @@ import io.tlsduplex.netty.TlsTcp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpClient;
@@ -20,7 +17,7 @@ public final class AdapterTcpStack implements Stack {
     private final TcpClient client;
     private final TlsOptions clientOptions;
     private final Scheduler readOn;
-    private final BlockingQueue<AdapterEnd> accepted = new LinkedBlockingQueue<>();
+    private final Accepted<AdapterEnd> accepted = new Accepted<>();
     private final List<TlsStream> streams = new ArrayList<>();
     private AdapterEnd lastServer;
 
@@ -58,15 +55,7 @@ public final class AdapterTcpStack implements Stack {
         if (server == null) {
             return end;
         }
-        try {
-            lastServer = accepted.poll(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (lastServer == null) {
-            throw new IllegalStateException("the server did not accept the connection within 30 s");
-        }
+        lastServer = accepted.next();
         streams.add(lastServer.stream());
         lastServer.stream().handshake().block(Duration.ofSeconds(30));
         return end;

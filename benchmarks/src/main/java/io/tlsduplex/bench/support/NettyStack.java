@@ -4,9 +4,6 @@ import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -21,7 +18,7 @@ import reactor.netty.tcp.TcpServer;
 public final class NettyStack implements Stack {
     private final DisposableServer server;
     private final TcpClient client;
-    private final BlockingQueue<NettyEnd> accepted = new LinkedBlockingQueue<>();
+    private final Accepted<NettyEnd> accepted = new Accepted<>();
     private final List<NettyEnd> ends = new ArrayList<>();
     private NettyEnd lastServer;
 
@@ -61,15 +58,7 @@ public final class NettyStack implements Stack {
         if (server == null) {
             return end;
         }
-        try {
-            lastServer = accepted.poll(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (lastServer == null) {
-            throw new IllegalStateException("the server did not accept the connection within 30 s");
-        }
+        lastServer = accepted.next();
         ends.add(lastServer);
         return end;
     }

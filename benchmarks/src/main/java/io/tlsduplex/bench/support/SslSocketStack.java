@@ -8,9 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
@@ -29,7 +26,7 @@ public final class SslSocketStack implements Stack {
     private final SSLContext clientCtx;
     private final Suite suite;
     private final boolean echo;
-    private final BlockingQueue<SocketEnd> accepted = new LinkedBlockingQueue<>();
+    private final Accepted<SocketEnd> accepted = new Accepted<>();
     private final List<SocketEnd> ends = new ArrayList<>();
     private final Thread acceptor;
     private SocketEnd lastServer;
@@ -78,17 +75,11 @@ public final class SslSocketStack implements Stack {
             s.startHandshake();
             SocketEnd end = new SocketEnd(s, false);
             ends.add(end);
-            lastServer = accepted.poll(30, TimeUnit.SECONDS);
-            if (lastServer == null) {
-                throw new IllegalStateException("the server did not accept the connection within 30 s");
-            }
+            lastServer = accepted.next();
             ends.add(lastServer);
             return end;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
