@@ -28,23 +28,11 @@ final class JdkSocketEndpoint implements SplitEndpoint {
 
     JdkSocketEndpoint(SSLSocket socket) {
         this.socket = socket;
-        // The reader thread may complete the handshake (and the connection may even be over) before
-        // anyone asks: the listener remembers it, startHandshake() only kicks it off when needed.
-        Sinks.Empty<Void> done = Sinks.empty();
-        HandshakeCompletedListener[] first = new HandshakeCompletedListener[1];
-        first[0] = event -> {
-            socket.removeHandshakeCompletedListener(first[0]);
-            done.tryEmitEmpty();
-        };
-        socket.addHandshakeCompletedListener(first[0]);
-        Mono<Void> kick = Mono.<Void>fromRunnable(() -> {
-            try {
-                socket.startHandshake();
-            } catch (IOException e) {
-                done.tryEmitError(e);
-            }
-        }).subscribeOn(Schedulers.boundedElastic());
-        this.handshake = Mono.when(kick, done.asMono()).cache();
+        // startHandshake() returns once the initial handshake is over; the only call that may drive it (see receive())
+        this.handshake = Mono.<Void>fromCallable(() -> {
+            socket.startHandshake();
+            return null;
+        }).subscribeOn(Schedulers.boundedElastic()).cache();
     }
 
     @Override
@@ -52,10 +40,24 @@ final class JdkSocketEndpoint implements SplitEndpoint {
         return handshake;
     }
 
+    /**
+     * The reader thread waits for {@link #handshake()} before its first read: a read would otherwise drive
+     * the initial handshake itself, and the {@code startHandshake()} that follows on an established
+     * connection is a renegotiation (TLS 1.2, the subject then saw "close_notify during handshake") or a
+     * KeyUpdate (TLS 1.3) that the cell never asked for.
+     */
     @Override
     public Flux<ByteBuf> receive() {
         return Flux.<ByteBuf>create(sink -> {
-            Thread t = new Thread(() -> readAll(sink), "jdk-sslsocket-reader");
+            Thread t = new Thread(() -> {
+                try {
+                    handshake.block();
+                } catch (RuntimeException e) {
+                    sink.error(reactor.core.Exceptions.unwrap(e));
+                    return;
+                }
+                readAll(sink);
+            }, "jdk-sslsocket-reader");
             t.setDaemon(true);
             t.start();
         }, FluxSink.OverflowStrategy.BUFFER).doOnDiscard(ByteBuf.class, ByteBuf::release);
