@@ -35,24 +35,45 @@ final class NettyEndpoint implements SplitEndpoint {
         return connection.inbound().receive().retain();
     }
 
+    /**
+     * Ends when reactor-netty completes the send, or when the connection is gone: once the SslHandler has
+     * closed the channel on our close_notify, reactor-netty's send may never signal at all, even with every
+     * byte written (seen with read demand 1). Whether every byte got out is the subject's SHA-256 to say.
+     */
     @Override
     public Mono<Void> send(Publisher<? extends ByteBuf> data) {
-        return connection.outbound().send(data).then();
+        return Mono.firstWithSignal(connection.outbound().send(data).then(), connection.onDispose());
     }
 
     /**
      * close_notify; the connection stays open for reading (TLS 1.3 half-close). The SslHandler answers
-     * a received close_notify with its own and closes the channel: then there is nothing left to finish.
+     * a received close_notify with its own and closes the channel: then there is nothing left to finish,
+     * and the future of {@code closeOutbound()} may never complete.
      */
     @Override
     public Mono<Void> finish() {
-        return Mono.create(sink -> ssl.closeOutbound().addListener(f -> {
-            if (f.isSuccess() || (f.cause() instanceof java.nio.channels.ClosedChannelException && ssl.engine().isOutboundDone())) {
-                sink.success();
-            } else {
-                sink.error(f.cause());
+        Mono<Void> closeNotify = Mono.create(sink -> {
+            io.netty.channel.ChannelFuture sent;
+            try {
+                sent = ssl.closeOutbound();
+            } catch (IllegalStateException handlerRemoved) {
+                // the channel closed and took the SslHandler with it ("handlerRemoved0 called?")
+                if (connection.channel().isActive()) {
+                    sink.error(handlerRemoved);
+                } else {
+                    sink.success();
+                }
+                return;
             }
-        }));
+            sent.addListener(f -> {
+                if (f.isSuccess() || (f.cause() instanceof java.nio.channels.ClosedChannelException && ssl.engine().isOutboundDone())) {
+                    sink.success();
+                } else {
+                    sink.error(f.cause());
+                }
+            });
+        });
+        return Mono.firstWithSignal(closeNotify, connection.onDispose());
     }
 
     /** TLS 1.3, JDK engine: beginHandshake() on an established session is a KeyUpdate(update_requested). */

@@ -31,11 +31,20 @@ public final class NettyPeer implements Peer {
         return "Netty SslHandler (" + provider + ")";
     }
 
+    /**
+     * No: on our close_notify reactor-netty's {@code secure()} connection answers with its own and closes
+     * the channel (seen: engine inbound and outbound done, channel inactive, the peer's send cut short).
+     */
+    @Override
+    public boolean halfCloses() {
+        return false;
+    }
+
     @Override
     public boolean supports(Event event, Role role) {
-        // Netty's SslHandler answers a close_notify and closes the channel: it cannot keep streaming to us
-        // after our close_notify (seen: engine inbound and outbound done, channel inactive, send pending)
-        if (event == Event.PEER_KEY_UPDATE_NOT_REQUESTED || event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF) {
+        // A KeyUpdate without update_requested cannot be asked of the SslHandler; our EOF without
+        // close_notify is a truncation the SslHandler reports as an error (it has no allowTruncation)
+        if (event == Event.PEER_KEY_UPDATE_NOT_REQUESTED || event == Event.WE_CLOSE_FIRST_EOF) {
             return false;
         }
         if (provider == SslProvider.OPENSSL) {
