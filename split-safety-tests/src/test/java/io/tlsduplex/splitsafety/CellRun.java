@@ -320,7 +320,9 @@ public final class CellRun {
                     .then(down.size() > 0 ? peer.send(withMidway(down, peerMidway)) : Mono.empty())
                     .then(step("event (peer)", actionDone))
                     .then(step("peer has all", tls13 ? Mono.empty() : peerAll.asMono()))
-                    .then(step("peer finish", Mono.defer(() -> finishing(peer))))
+                    .then(peerEndsOnOurClose
+                            ? step("the peer ends the connection on our close_notify", peer.onClose())
+                            : step("peer finish", Mono.defer(() -> finishing(peer))))
                     .doOnSuccess(v -> peerFinished.tryEmitEmpty());
 
             var results = await(w, Mono.zip(step("subject reads", subjectGot), step("peer reads", peerGot),
@@ -329,9 +331,6 @@ public final class CellRun {
             assertThat(results.getT1()).as("what the subject received").isEqualTo(new Payload.Digest(down.sha256(), down.size()));
             assertThat(results.getT2()).as("what the peer received").isEqualTo(new Payload.Digest(up.sha256(), up.size()));
             await(w, subject.onClose(), "the subject's close");
-            if (peerEndsOnOurClose) {
-                await(w, peer.onClose(), "the peer to end the connection on our close_notify (it does not half-close)");
-            }
         }
     }
 
