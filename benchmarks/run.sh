@@ -61,8 +61,9 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -ve
 jmh bulk-jdk     '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK,SSLSOCKET_JDK -p suite=$jdk_suites -prof gc
 jmh bulk-openssl '\.BulkBenchmark\.' -p stack=ADAPTER_OPENSSL,SECURE_OPENSSL -p suite=$ossl_suites -prof gc
 jmh plain        'PlainTcpBenchmark' -prof gc
-jmh ceiling-jdk  'EngineCeilingBenchmark' -p engine=JDK -p suite=$jdk_suites -prof gc
-jmh ceiling-openssl 'EngineCeilingBenchmark' -p engine=OPENSSL -p suite=$ossl_suites -prof gc
+jmh ceiling-jdk  'EngineCeilingBenchmark' -p engine=JDK -p suite=$jdk_suites -p buffers=REUSED -prof gc
+jmh ceiling-openssl 'EngineCeilingBenchmark' -p engine=OPENSSL -p suite=$ossl_suites -p buffers=REUSED -prof gc
+jmh ceiling-fresh 'EngineCeilingBenchmark' -p suite=$ossl_suites -p buffers=FRESH -prof gc
 jmh memory-jdk   'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_JDK -p suite=$jdk_suites -prof gc
 jmh memory-openssl 'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p suite=$ossl_suites -prof gc
 jmh echo         'EchoBenchmark' -p connections=$echo_connections

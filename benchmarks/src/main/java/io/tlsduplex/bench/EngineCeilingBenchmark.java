@@ -6,6 +6,7 @@ import io.tlsduplex.bench.support.EnginePair;
 import io.tlsduplex.bench.support.Payload;
 import io.tlsduplex.bench.support.Pki;
 import io.tlsduplex.bench.support.Suite;
+import io.tlsduplex.internal.PumpAllocator;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -45,6 +46,15 @@ public class EngineCeilingBenchmark {
     @Param({"TLS13_AES128", "TLS13_AES256", "TLS12_AES128"})
     public Suite suite;
 
+    /**
+     * {@code REUSED}: every record goes through the same two buffers (the ceiling). {@code FRESH}:
+     * a new pooled ciphertext and plaintext buffer per record, from the pumps' default allocator,
+     * to tell how much of the adapter's distance to the ceiling is the memory any TLS layer that
+     * hands buffers on must touch.
+     */
+    @Param({"REUSED", "FRESH"})
+    public String buffers;
+
     private EnginePair pair;
     private Payload payload;
     private ByteBuffer plaintext;
@@ -70,7 +80,9 @@ public class EngineCeilingBenchmark {
 
     @Benchmark
     public long wrapUnwrap1MiB(CpuTime cpu) throws SSLException {
-        long delivered = pair.transfer(plaintext, Payload.MIB / Payload.CHUNK);
+        long delivered = buffers.equals("FRESH")
+                ? pair.transferFresh(plaintext, Payload.MIB / Payload.CHUNK, PumpAllocator.SHARED)
+                : pair.transfer(plaintext, Payload.MIB / Payload.CHUNK);
         cpu.update();
         return delivered;
     }

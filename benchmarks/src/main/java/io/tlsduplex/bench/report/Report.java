@@ -96,7 +96,12 @@ public final class Report {
     }
 
     private Optional<Metric> ceiling(String engine, String suite) {
-        return score("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite);
+        return ceiling(engine, suite, "REUSED");
+    }
+
+    /** {@code buffers}: REUSED (the ceiling) or FRESH (a new pooled buffer per record and side). */
+    private Optional<Metric> ceiling(String engine, String suite, String buffers) {
+        return score("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite, "buffers", buffers);
     }
 
     private Optional<Metric> memory(String engine, String suite) {
@@ -121,13 +126,16 @@ public final class Report {
 
     private void ceiling() {
         md.append("\n### Engine ceiling and the adapter in memory (one thread, one direction), " + unit() + "\n\n");
-        md.append("| suite | JDK engines alone | adapter over MemoryTransport, JDK | OpenSSL engines alone | adapter over MemoryTransport, OpenSSL |\n");
-        md.append("|---|---:|---:|---:|---:|\n");
+        md.append("| suite | JDK engines alone | JDK engines, fresh buffers | adapter over MemoryTransport, JDK "
+                + "| OpenSSL engines alone | OpenSSL engines, fresh buffers | adapter over MemoryTransport, OpenSSL |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String suite : SUITES) {
             md.append("| ").append(suite)
                     .append(" | ").append(cell(ceiling("JDK", suite)))
+                    .append(" | ").append(cell(ceiling("JDK", suite, "FRESH")))
                     .append(" | ").append(cell(memory("JDK", suite)))
                     .append(" | ").append(cell(ceiling("OPENSSL", suite)))
+                    .append(" | ").append(cell(ceiling("OPENSSL", suite, "FRESH")))
                     .append(" | ").append(cell(memory("OPENSSL", suite)))
                     .append(" |\n");
         }
@@ -187,7 +195,7 @@ public final class Report {
         for (String suite : SUITES) {
             for (String engine : new String[] {"JDK", "OPENSSL"}) {
                 Optional<Metric> m = alloc("MemoryBulkBenchmark.oneWay", "stack", "MEMORY_ADAPTER_" + engine, "suite", suite);
-                Optional<Metric> c = alloc("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite);
+                Optional<Metric> c = alloc("EngineCeilingBenchmark.wrapUnwrap1MiB", "engine", engine, "suite", suite, "buffers", "REUSED");
                 if (m.isPresent() || c.isPresent()) {
                     parts.add(suite + " " + engine + ": adapter " + cell(m) + " B/MiB, engines alone " + cell(c) + " B/MiB");
                 }
