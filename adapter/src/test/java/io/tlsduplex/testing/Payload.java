@@ -17,19 +17,30 @@ public final class Payload {
     private final long seed;
     private final long size;
     private final int maxBuffer;
+    private final boolean digitLines;
 
-    private Payload(long seed, long size, int maxBuffer) {
+    private Payload(long seed, long size, int maxBuffer, boolean digitLines) {
         this.seed = seed;
         this.size = size;
         this.maxBuffer = maxBuffer;
+        this.digitLines = digitLines;
     }
 
     public static Payload of(long seed, long size) {
-        return new Payload(seed, size, 16 * 1024);
+        return new Payload(seed, size, 16 * 1024, false);
     }
 
     public static Payload of(long seed, long size, int maxBuffer) {
-        return new Payload(seed, size, maxBuffer);
+        return new Payload(seed, size, maxBuffer, false);
+    }
+
+    /**
+     * Seeded lines of 63 ASCII digits and a newline (the last one cut at {@code size}): for peers whose
+     * input and output are line-oriented text, such as openssl s_server/s_client, where no piece of
+     * the stream may look like one of their one-letter commands or be mistaken for their status lines.
+     */
+    public static Payload digitLines(long seed, long size) {
+        return new Payload(seed, size, 16 * 1024, true);
     }
 
     public long size() {
@@ -38,7 +49,7 @@ public final class Payload {
 
     /** The bytes as buffers of 1..maxBuffer bytes (sizes derived from the seed); each is owned by the receiver. */
     public Flux<ByteBuf> buffers() {
-        return Flux.generate(() -> new State(seed), (state, sink) -> {
+        return Flux.generate(() -> new State(seed, digitLines), (state, sink) -> {
             if (state.produced >= size) {
                 sink.complete();
                 return state;
@@ -65,7 +76,7 @@ public final class Payload {
             throw new IllegalStateException("too large for an array: " + size);
         }
         byte[] out = new byte[(int) size];
-        State s = new State(seed);
+        State s = new State(seed, digitLines);
         for (int i = 0; i < out.length; i++) {
             out[i] = s.nextByte();
         }
@@ -75,7 +86,7 @@ public final class Payload {
     /** SHA-256 of the payload, hex. */
     public String sha256() {
         MessageDigest d = digest();
-        State s = new State(seed);
+        State s = new State(seed, digitLines);
         byte[] block = new byte[8192];
         long left = size;
         while (left > 0) {
@@ -136,16 +147,22 @@ public final class Payload {
     private static final class State {
         final SplittableRandom bytes;
         final SplittableRandom sizes;
+        final boolean digitLines;
         long produced;
         long word;
         int left;
+        long position;
 
-        State(long seed) {
+        State(long seed, boolean digitLines) {
             this.bytes = new SplittableRandom(seed);
             this.sizes = new SplittableRandom(seed * 31 + 7);
+            this.digitLines = digitLines;
         }
 
         byte nextByte() {
+            if (digitLines) {
+                return position++ % 64 == 63 ? (byte) '\n' : (byte) ('0' + bytes.nextInt(10));
+            }
             if (left == 0) {
                 word = bytes.nextLong();
                 left = 8;

@@ -236,8 +236,8 @@ public final class CellRun {
 
         void execute() {
             Event event = cell.event();
-            Payload up = Payload.of(cell.seed(), cell.usage().writes() ? cell.bytes() : 0);
-            Payload down = Payload.of(cell.seed() + 1, cell.usage().reads() && !peerEndsOnOurClose ? cell.bytes() : 0);
+            Payload up = cell.peer().payload(cell.seed(), cell.usage().writes() ? cell.bytes() : 0);
+            Payload down = cell.peer().payload(cell.seed() + 1, cell.usage().reads() && !peerEndsOnOurClose ? cell.bytes() : 0);
 
             Sinks.Empty<Void> subjectHalf = Sinks.empty();
             Sinks.Empty<Void> subjectAll = Sinks.empty();
@@ -294,7 +294,7 @@ public final class CellRun {
             boolean weCloseFirst = event == Event.WE_CLOSE_FIRST || event == Event.WE_CLOSE_FIRST_EOF;
             Mono<Void> sent = cell.usage().writes()
                     ? beforeWriting.then(tolerateTls12Close(writing(subject, withMidway(up, subjectMidway))))
-                    : weCloseFirst ? Mono.empty() : subjectReadDone.asMono();
+                    : weCloseFirst ? Mono.empty() : cell.peer().closesFirst() ? subjectReadDone.asMono() : subjectAll.asMono();
             subjectWrites = step("subject sent", sent).then(step("event (subject)", actionDone))
                     .then(step("subject has all", halfClose ? Mono.empty() : subjectAll.asMono()))
                     .then(step("subject finish", Mono.defer(() -> finishing(subject)))).cache();
@@ -351,8 +351,8 @@ public final class CellRun {
             Event event = cell.event();
             // The subject streams "forever" (far more than is sent before the fault) so its write half is
             // busy when the fault arrives; the peer streams one payload and never closes.
-            Payload up = Payload.of(cell.seed(), cell.usage().writes() ? cell.bytes() * 16 : 0);
-            Payload down = Payload.of(cell.seed() + 1, cell.usage().reads() ? cell.bytes() : 0);
+            Payload up = cell.peer().payload(cell.seed(), cell.usage().writes() ? cell.bytes() * 16 : 0);
+            Payload down = cell.peer().payload(cell.seed() + 1, cell.usage().reads() ? cell.bytes() : 0);
             AtomicBoolean faulted = new AtomicBoolean();
             Runnable fault = () -> {
                 if (!faulted.compareAndSet(false, true)) {

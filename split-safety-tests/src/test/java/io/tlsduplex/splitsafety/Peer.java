@@ -1,5 +1,7 @@
 package io.tlsduplex.splitsafety;
 
+import io.tlsduplex.testing.Payload;
+
 /** A peer kind: connects a subject of some {@link Implementation} to a peer endpoint for one cell. */
 public interface Peer {
 
@@ -21,5 +23,19 @@ public interface Peer {
     /** Whether this peer can start {@code event} when the subject plays {@code role}. */
     default boolean supports(Event event, Role role) {
         return true;
+    }
+
+    /**
+     * Whether the peer can send close_notify before the subject does. openssl's s_server cannot (its Q
+     * and its end of input close the socket without one): a subject that only reads then closes once it
+     * has every byte instead of waiting for the peer's close_notify.
+     */
+    default boolean closesFirst() {
+        return true;
+    }
+
+    /** The known byte sequence each way ({@link Payload#digitLines} for a peer whose I/O is text lines). */
+    default Payload payload(long seed, long size) {
+        return Payload.of(seed, size);
     }
 }

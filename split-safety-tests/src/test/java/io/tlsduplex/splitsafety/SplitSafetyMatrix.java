@@ -82,7 +82,8 @@ public abstract class SplitSafetyMatrix {
         return cells;
     }
 
-    private static List<Role> roles(Event event) {
+    /** The roles the subject plays for {@code event} (a peer that can start it from either side may add some). */
+    protected List<Role> roles(Event event) {
         return switch (event) {
             case HANDSHAKE, HANDSHAKE_TLS12, PEER_KEY_UPDATE_REQUESTED, SERVER_RENEGOTIATION, CLIENT_RENEGOTIATION ->
                     List.of(Role.CLIENT, Role.SERVER);
