@@ -64,9 +64,12 @@ public final class OpenSslPeer implements Peer {
         Path dir = pem();
         String protocol = "TLSv1.3".equals(cell.protocol()) ? "-tls1_3" : "-tls1_2";
         AtomicLong receivedBySubject = new AtomicLong();
+        List<String> extra = new ArrayList<>();
+        if (cell.event() == Event.WE_CLOSE_FIRST_EOF) {
+            extra.add("-ignore_unexpected_eof"); // as the other peers allow truncation for this event
+        }
         if (cell.role() == Role.CLIENT) {
             OpenSslEndpoint peer = new OpenSslEndpoint("s_server", cell, receivedBySubject::get);
-            List<String> extra = new ArrayList<>();
             if (cell.event().serverAllowsClientRenegotiation()) {
                 extra.add("-client_renegotiation"); // OpenSSL 3 refuses a client's renegotiation by default
             }
@@ -83,7 +86,7 @@ public final class OpenSslPeer implements Peer {
         }
         TcpSubject.Listening listening = TcpSubject.listen(implementation, cell);
         OpenSslEndpoint peer = new OpenSslEndpoint("s_client", cell, receivedBySubject::get);
-        OpenSslProcess process = OpenSslProcess.client(dir, peer, listening.port(), protocol);
+        OpenSslProcess process = OpenSslProcess.client(dir, peer, listening.port(), protocol, extra.toArray(String[]::new));
         peer.attach(process);
         try {
             TcpSubject subject = listening.await();
