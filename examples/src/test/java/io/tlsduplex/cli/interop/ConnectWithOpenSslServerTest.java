@@ -3,9 +3,9 @@ package io.tlsduplex.cli.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsduplex.cli.Cli;
-import io.tlsduplex.cli.OpenSslProcess;
 import io.tlsduplex.cli.PemDir;
 import io.tlsduplex.cli.TestInput;
+import io.tlsduplex.testing.OpenSslProcess;
 import io.tlsduplex.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;

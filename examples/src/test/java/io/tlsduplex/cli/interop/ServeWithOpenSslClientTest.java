@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsduplex.cli.Await;
 import io.tlsduplex.cli.Cli;
-import io.tlsduplex.cli.OpenSslProcess;
 import io.tlsduplex.cli.PemDir;
 import io.tlsduplex.cli.TestInput;
+import io.tlsduplex.testing.OpenSslProcess;
 import io.tlsduplex.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
