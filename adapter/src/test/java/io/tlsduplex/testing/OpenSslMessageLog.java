@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -92,10 +91,5 @@ public final class OpenSslMessageLog {
         if (recent.size() > 40) {
             recent.removeFirst();
         }
-    }
-
-    /** Whether the log exists yet (openssl creates it at start). */
-    public boolean exists() {
-        return Files.exists(file);
     }
 }

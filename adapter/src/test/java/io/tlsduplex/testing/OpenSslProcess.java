@@ -43,7 +43,6 @@ public final class OpenSslProcess implements AutoCloseable {
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
     private final OpenSslMessageLog messages;
-    private final Thread stdoutReader;
 
     private OpenSslProcess(List<String> command, Path msgLog, OutputSink stdoutSink) {
         requireInstalled();
@@ -72,7 +71,7 @@ public final class OpenSslProcess implements AutoCloseable {
                 }
             }
         };
-        this.stdoutReader = reader(process.getInputStream(), toText, "stdout");
+        reader(process.getInputStream(), toText, "stdout");
         reader(process.getErrorStream(), new OutputSink() {
             @Override
             public void bytes(byte[] buffer, int length) {
@@ -207,16 +206,6 @@ public final class OpenSslProcess implements AutoCloseable {
         return err.toString();
     }
 
-    /** How many times {@code text} occurs in the standard error (e.g. s_client's "KEYUPDATE"). */
-    public int errorCount(String text) {
-        String e = err.toString();
-        int n = 0;
-        for (int i = e.indexOf(text); i >= 0; i = e.indexOf(text, i + text.length())) {
-            n++;
-        }
-        return n;
-    }
-
     public OpenSslMessageLog messages() {
         return messages;
     }
@@ -260,11 +249,6 @@ public final class OpenSslProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Whether the standard output has ended (the reader saw its end). */
-    public boolean outputEnded() {
-        return !stdoutReader.isAlive();
-    }
-
     public String describe() {
         return "openssl pid " + process.pid() + (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")")
                 + "\nstandard error:\n" + err + "\noutput (kept part):\n" + tail(out.toString(), 4000)
@@ -300,7 +284,7 @@ public final class OpenSslProcess implements AutoCloseable {
         }
     }
 
-    private Thread reader(InputStream in, OutputSink sink, String which) {
+    private void reader(InputStream in, OutputSink sink, String which) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
             try {
@@ -316,6 +300,5 @@ public final class OpenSslProcess implements AutoCloseable {
         }, "openssl " + process.pid() + " " + which);
         t.setDaemon(true);
         t.start();
-        return t;
     }
 }
