@@ -129,6 +129,19 @@ final class PlaintextOutbox {
         return staged.peekFirst() instanceof Data d && !d.buf().isReadable();
     }
 
+    /** Bytes of the leading plaintext entries (up to the first marker), counted up to about {@code cap}. */
+    int leadingDataBytes(int cap) {
+        collect();
+        int total = 0;
+        for (Entry e : staged) {
+            if (!(e instanceof Data d) || total >= cap) {
+                break;
+            }
+            total += d.buf().readableBytes();
+        }
+        return total;
+    }
+
     /** Whether the head entry is plaintext. */
     boolean headIsData() {
         return peek() instanceof Data;

@@ -74,6 +74,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private final boolean directPlaintext;
     /** Ciphertext buffers: direct when the engine or the transport (a socket) wants them. */
     private final boolean directCiphertext;
+    /**
+     * Whether {@code wrap} needs a whole packet buffer free per record (the JDK's engines) or only
+     * room for the data plus each record's overhead (netty-tcnative's OpenSSL engines).
+     */
+    private final boolean wrapNeedsWholePackets;
     private final CiphertextInbox ciphertextIn;
     private final PlaintextInbox plaintextIn = new PlaintextInbox();
     private final PlaintextOutbox plaintextOut = new PlaintextOutbox();
@@ -139,6 +144,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         // about 140 KB more heap per MiB than heap output plus the socket's pooled copy to direct
         // memory, which is what Netty's SslHandler does (BulkBenchmark -prof gc, docs/benchmarks.md).
         this.directCiphertext = directPlaintext || (transport.prefersDirectBuffers() && !jdkEngine(engine));
+        this.wrapNeedsWholePackets = !EngineSetup.prefersDirectBuffers(engine);
         this.ciphertextIn = new CiphertextInbox(alloc);
         this.rekeyPolicy = new PeerRekeyPolicy(options);
         this.timers = new PumpTimers(options.timer());
@@ -535,7 +541,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     /** Wraps into one buffer as many records as fit, then hands it to the transport. */
     private boolean wrapRecords(boolean applicationData) throws SSLException {
         int packet = engine.getSession().getPacketBufferSize();
-        ByteBuf out = allocBuffer(applicationData ? packet * WRAP_BATCH_RECORDS : packet, directCiphertext);
+        ByteBuf out = allocBuffer(applicationData ? wrapCapacity(packet) : packet, directCiphertext);
         boolean moved = false;
         try {
             for (;;) {
@@ -579,6 +585,21 @@ public final class TlsPump implements CiphertextTransport.Listener {
             onCloseNotifySent();
         }
         return moved;
+    }
+
+    /**
+     * Room for the application records the queued plaintext makes, up to {@code WRAP_BATCH_RECORDS}:
+     * a 64-byte message gets a buffer for one small record (or one packet, for the JDK's engines),
+     * not four packets' worth. Small buffers also stay within the pooled allocator's thread caches.
+     * An engine that wants more answers BUFFER_OVERFLOW, and {@link #wrapRecords} grows the buffer.
+     */
+    private int wrapCapacity(int packet) {
+        int pending = plaintextOut.leadingDataBytes(WRAP_BATCH_RECORDS * MAX_RECORD_PLAINTEXT);
+        int records = Math.max(1, Math.min(WRAP_BATCH_RECORDS, (pending + MAX_RECORD_PLAINTEXT - 1) / MAX_RECORD_PLAINTEXT));
+        if (wrapNeedsWholePackets) {
+            return records * packet;
+        }
+        return Math.min(records * packet, pending + records * (packet - MAX_RECORD_PLAINTEXT));
     }
 
     private void writeCiphertext(ByteBuf ciphertext) {
