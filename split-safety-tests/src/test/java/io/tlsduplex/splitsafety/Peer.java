@@ -20,6 +20,15 @@ public interface Peer {
         return true;
     }
 
+    /**
+     * Whether the peer keeps reading after its own close_notify (TLS 1.3 half-close, the other way). A
+     * peer that does not closes only once it has every byte, and "peer close_notify, we keep streaming"
+     * asserts that the peer ends the connection after its close_notify, our read half having every byte.
+     */
+    default boolean readsAfterItsCloseNotify() {
+        return true;
+    }
+
     /** Whether this peer can start {@code event} when the subject plays {@code role}. */
     default boolean supports(Event event, Role role) {
         return true;

@@ -40,6 +40,16 @@ public final class NettyPeer implements Peer {
         return false;
     }
 
+    /**
+     * Not with OpenSSL: once the SslHandler has sent its close_notify, the OpenSSL engine answers every
+     * unwrap with CLOSED, which the handler takes for the peer's close_notify: it closes the channel and
+     * drops what we still send (seen: "what the peer received" short, our writes failing with a broken pipe).
+     */
+    @Override
+    public boolean readsAfterItsCloseNotify() {
+        return provider != SslProvider.OPENSSL;
+    }
+
     @Override
     public boolean supports(Event event, Role role) {
         // A KeyUpdate without update_requested cannot be asked of the SslHandler; our EOF without
