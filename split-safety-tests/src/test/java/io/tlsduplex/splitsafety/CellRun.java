@@ -128,7 +128,9 @@ public final class CellRun {
         return switch (cell.usage()) {
             case BOTH_DIFFERENT_SCHEDULERS -> subject.send(data.subscribeOn(Schedulers.boundedElastic()))
                     .subscribeOn(Schedulers.boundedElastic());
-            case BOTH_SAME_THREAD -> subject.send(data.publishOn(single())).subscribeOn(single());
+            // as on the read side: payload still queued in publishOn when a cell is cancelled is released
+            case BOTH_SAME_THREAD -> subject.send(data.publishOn(single()).doOnDiscard(ByteBuf.class, ByteBuf::release))
+                    .subscribeOn(single());
             default -> subject.send(data);
         };
     }
