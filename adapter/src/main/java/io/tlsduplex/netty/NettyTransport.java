@@ -5,10 +5,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.tlsduplex.transport.CiphertextTransport;
+import io.tlsduplex.transport.TransportThread;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Queue;
@@ -62,6 +64,23 @@ public final class NettyTransport implements CiphertextTransport {
     public int peerPort() {
         SocketAddress remote = channel.remoteAddress();
         return remote instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    }
+
+    /** The channel's event loop: the pump runs where Netty calls the handler and writes go out. */
+    @Override
+    public TransportThread thread() {
+        EventLoop loop = channel.eventLoop();
+        return new TransportThread() {
+            @Override
+            public void execute(Runnable command) {
+                loop.execute(command);
+            }
+
+            @Override
+            public boolean isCurrent() {
+                return loop.inEventLoop();
+            }
+        };
     }
 
     /** Direct ciphertext goes to the socket as is; heap ciphertext would be copied on the loop. */

@@ -11,8 +11,10 @@ import io.tlsduplex.TlsTimeoutException;
 import io.tlsduplex.TlsTransportException;
 import io.tlsduplex.TlsTruncationException;
 import io.tlsduplex.transport.CiphertextTransport;
+import io.tlsduplex.transport.TransportThread;
 import java.nio.ByteBuffer;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -67,6 +69,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     // --- Immutable after construction -------------------------------------------------------
     private final CiphertextTransport transport;
+    /** Where the drain runs when the transport has a thread of its own (null: on the signalling thread). */
+    private final TransportThread home;
     private final TlsOptions options;
     private final SSLEngine engine;
     private final ByteBufAllocator alloc;
@@ -135,6 +139,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     public TlsPump(CiphertextTransport transport, TlsOptions options) {
         this.transport = transport;
+        this.home = transport.thread();
         this.options = options;
         this.alloc = options.allocator();
         this.engine = EngineSetup.create(options, transport.alloc(), transport.peerHost(), transport.peerPort());
@@ -332,10 +337,25 @@ public final class TlsPump implements CiphertextTransport.Listener {
     // The drain loop.
     // ========================================================================================
 
-    /** Marks work; runs the drain unless another thread is running it. */
+    /**
+     * Marks work; runs the drain unless another thread is running it. Over a transport with a
+     * thread of its own, a signal from elsewhere hands the drain to that thread.
+     */
     public void signal() {
         if (WIP.getAndIncrement(this) == 0) {
-            drain();
+            if (home == null || home.isCurrent()) {
+                drain();
+            } else {
+                drainAtHome();
+            }
+        }
+    }
+
+    private void drainAtHome() {
+        try {
+            home.execute(this::drain);
+        } catch (RejectedExecutionException shuttingDown) {
+            drain(); // the loop is gone: drain here, so nothing queued is stranded unreleased
         }
     }
 

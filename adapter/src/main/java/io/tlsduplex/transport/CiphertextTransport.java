@@ -33,6 +33,14 @@ public interface CiphertextTransport {
         return false;
     }
 
+    /**
+     * The thread the pump should run on, or null (the default) to run it on whichever thread
+     * signals it. A transport that returns one must also deliver its events on it.
+     */
+    default TransportThread thread() {
+        return null;
+    }
+
     /** Called once, before any other method: where received ciphertext and transport events go. */
     void start(Listener listener);
 
