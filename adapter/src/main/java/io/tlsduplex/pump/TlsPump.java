@@ -122,6 +122,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private TlsSession session;
     private boolean renegotiating;
     private boolean localRenegotiation;
+    /**
+     * KeyUpdates we sent asking the peer to update too (the JDK engine always asks): the peer's
+     * answers are not re-keys it started, so that many control records skip the re-key limit.
+     */
+    private int keyUpdateAnswersOwed;
     private Completion renegotiation;
     private boolean inboundDone;
     private boolean outboundDone;
@@ -502,6 +507,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** A post-handshake record without application data: the policy decides (see PeerRekeyPolicy). */
     private void onPeerControlRecord(HandshakeStatus before, HandshakeStatus after) throws SSLException {
+        if (keyUpdateAnswersOwed > 0 && "TLSv1.3".equals(session.protocol())) {
+            keyUpdateAnswersOwed--; // the answer to one of ours (or a ticket in its place: never more than we asked)
+            return;
+        }
         if (rekeyPolicy.onControlRecord(session.protocol(), before, after, localRenegotiation, timers.now())) {
             renegotiating = true;
         }
@@ -753,6 +762,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                     + ") produced no KeyUpdate when asked for one"));
             return;
         }
+        keyUpdateAnswersOwed++;
         writes.afterConfirmed(done);
     }
 

@@ -31,6 +31,25 @@ class RekeyTest {
     }
 
     @Test
+    void thePeersAnswersToOurOwnKeyUpdatesDoNotCountAgainstOurPeerRekeyLimit() {
+        // the client allows the server to start 5 re-keys a minute, then asks for 30 KeyUpdates itself:
+        // the server answers each (update_requested), and those answers are not the server's doing
+        try (MemoryTls tls = MemoryTls.connect(MemoryTls.clientOptions("TLSv1.3").peerRekeyLimitPerMinute(5).build(),
+                MemoryTls.serverOptions("TLSv1.3").build())) {
+            Payload up = Payload.of(22, 1 << 20);
+            Mono<Void> clientSends = tls.client().writer().send(up.buffers())
+                    .and(tls.client().handshake().thenMany(Flux.range(0, 30).concatMap(i -> tls.client().keyUpdate())).then())
+                    .then(tls.client().writer().finish());
+            // the server keeps its output open (it must answer) until it has read everything
+            Mono<Payload.Digest> serverReads = Payload.digestOf(tls.server().reader().receive())
+                    .flatMap(d -> tls.server().writer().finish().thenReturn(d));
+            Mono<Long> clientReads = tls.client().reader().receive().doOnNext(b -> b.release()).count();
+            var r = tls.await(Mono.zip(serverReads, clientSends.thenReturn(1), clientReads), BOUND);
+            assertThat(r.getT1()).isEqualTo(new Payload.Digest(up.sha256(), up.size()));
+        }
+    }
+
+    @Test
     void tls12RenegotiationStartedByTheServerCompletesWhileTheClientOnlyWrites() {
         try (MemoryTls tls = MemoryTls.connect(MemoryTls.clientOptions("TLSv1.2").build(),
                 MemoryTls.serverOptions("TLSv1.2").build())) {
