@@ -86,7 +86,10 @@ public class SplitBenchmark {
         boolean split = mode != Mode.SAME_THREADS;
         readers = split ? Schedulers.newSingle("read-halves") : null;
         writers = split ? Schedulers.newSingle("write-halves") : null;
-        stack = new AdapterTcpStack(Engine.JDK, Suite.TLS13_AES128, false, readers);
+        // a KeyUpdate every MiB is hundreds per second: far above the server's default guard against a
+        // peer that re-keys without end (1,000 per minute), which would end the connection mid-run
+        stack = new AdapterTcpStack(Engine.JDK, Suite.TLS13_AES128, false, readers,
+                server -> server.peerRekeyLimitPerMinute(Integer.MAX_VALUE));
         client = (AdapterEnd) stack.connect();
         server = stack.lastAccepted();
     }

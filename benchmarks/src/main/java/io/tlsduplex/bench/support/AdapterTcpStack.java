@@ -6,6 +6,7 @@ import io.tlsduplex.netty.TlsTcp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpClient;
@@ -32,7 +33,18 @@ public final class AdapterTcpStack implements Stack {
 
     /** A client-only stack when {@code remotePort} is positive (its server runs in another process). */
     public AdapterTcpStack(Engine engine, Suite suite, boolean echo, Scheduler readOn, int remotePort) {
-        TlsOptions serverOptions = Pki.adapterServer(engine, suite);
+        this(engine, suite, echo, readOn, remotePort, UnaryOperator.identity());
+    }
+
+    /** @param serverTuning changes to the server's options (e.g. a higher peer re-key limit) */
+    public AdapterTcpStack(Engine engine, Suite suite, boolean echo, Scheduler readOn,
+                           UnaryOperator<TlsOptions.Builder> serverTuning) {
+        this(engine, suite, echo, readOn, -1, serverTuning);
+    }
+
+    private AdapterTcpStack(Engine engine, Suite suite, boolean echo, Scheduler readOn, int remotePort,
+                            UnaryOperator<TlsOptions.Builder> serverTuning) {
+        TlsOptions serverOptions = serverTuning.apply(Pki.adapterServer(engine, suite).toBuilder()).build();
         this.clientOptions = remotePort > 0
                 ? TlsOptions.of(Pki.nettyClientTrustingAny(engine, suite)).serverName("localhost").build()
                 : Pki.adapterClient(engine, suite);
