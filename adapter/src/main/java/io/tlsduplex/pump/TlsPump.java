@@ -507,8 +507,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** A post-handshake record without application data: the policy decides (see PeerRekeyPolicy). */
     private void onPeerControlRecord(HandshakeStatus before, HandshakeStatus after) throws SSLException {
-        if (keyUpdateAnswersOwed > 0 && "TLSv1.3".equals(session.protocol())) {
-            keyUpdateAnswersOwed--; // the answer to one of ours (or a ticket in its place: never more than we asked)
+        if (keyUpdateAnswersOwed > 0) {
+            // TLS 1.3 only (startKeyUpdate refuses other protocols): the answer to one of ours, or a
+            // ticket in its place; either way never more free records than KeyUpdates we sent
+            keyUpdateAnswersOwed--;
             return;
         }
         if (rekeyPolicy.onControlRecord(session.protocol(), before, after, localRenegotiation, timers.now())) {
