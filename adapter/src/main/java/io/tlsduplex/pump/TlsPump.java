@@ -66,6 +66,15 @@ public final class TlsPump implements CiphertextTransport.Listener {
             AtomicIntegerFieldUpdater.newUpdater(TlsPump.class, "wip");
     /** Drain ownership: non-zero while a thread runs the drain loop; counts missed signals. */
     private volatile int wip;
+    /**
+     * The thread inside {@link #drain()}, or null. Plain: written only by that thread, and a thread
+     * can only ever read itself here while it is the drainer (it clears the field before it lets go
+     * of {@code wip}, and no other thread writes its name), so {@code drainer == currentThread} is
+     * exact without a fence. Lets a signal raised by the drain's own callbacks skip the atomic.
+     */
+    private Thread drainer;
+    /** Set by a signal from the drainer's own thread; read and cleared by the drain loop only. */
+    private boolean signalledFromDrain;
 
     // --- Immutable after construction -------------------------------------------------------
     private final CiphertextTransport transport;
@@ -141,6 +150,18 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private boolean wrapOwed;
     /** Ciphertext handed off up to the end of the last application-data record. */
     private long applicationDataHandedOff;
+    /**
+     * The session's packet buffer size, asked again after each handshake and on BUFFER_OVERFLOW:
+     * every {@code getSession()} call takes the JDK engine's lock (twice per record, before).
+     */
+    private int packetSize;
+    /**
+     * True while the engine is known to be NOT_HANDSHAKING: the last wrap/unwrap said so with
+     * status OK and nothing else has touched the engine since (beginHandshake, closeOutbound,
+     * closeInbound and delegated tasks clear it). Asking the JDK engine takes its lock: that was
+     * up to three lock round trips per record.
+     */
+    private boolean engineQuiet;
 
     public TlsPump(CiphertextTransport transport, TlsOptions options) {
         this.transport = transport;
@@ -157,7 +178,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         this.wrapNeedsWholePackets = !EngineSetup.prefersDirectBuffers(engine);
         this.ciphertextIn = new CiphertextInbox(alloc);
         this.rekeyPolicy = new PeerRekeyPolicy(options);
-        this.timers = new PumpTimers(options.timer());
+        this.timers = new PumpTimers(options.timer(), options.idleTimeout() != null);
         this.tasks = new DelegatedTasks(engine, options.taskExecutor(), this::signal);
     }
 
@@ -321,6 +342,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
      */
     private boolean beginRehandshake(Completion done, String what) {
         try {
+            engineQuiet = false;
             engine.beginHandshake();
             return true;
         } catch (SSLException refused) {
@@ -347,6 +369,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
      * thread of its own, a signal from elsewhere hands the drain to that thread.
      */
     public void signal() {
+        if (drainer == Thread.currentThread()) {
+            // A callback of this very run (a write completion, inline ciphertext, a half asking for
+            // more): the loop checks the mark before it lets go, so it runs again.
+            signalledFromDrain = true;
+            return;
+        }
         if (WIP.getAndIncrement(this) == 0) {
             if (home == null || home.isCurrent()) {
                 drain();
@@ -366,7 +394,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     private void drain() {
         int missed = 1;
+        Thread self = Thread.currentThread();
+        drainer = self;
         for (;;) {
+            signalledFromDrain = false;
             try {
                 runOnce();
             } catch (RuntimeException engineFailure) {
@@ -380,10 +411,15 @@ public final class TlsPump implements CiphertextTransport.Listener {
             // The fan-out waker: whatever this run changed, both halves look again.
             readWaker.wake();
             writeWaker.wake();
+            if (signalledFromDrain) {
+                continue;
+            }
+            drainer = null;
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
                 return;
             }
+            drainer = self;
         }
     }
 
@@ -450,7 +486,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                     deliver(plaintext);
                     plaintext = allocPlaintext();
                 }
-                HandshakeStatus before = engine.getHandshakeStatus();
+                HandshakeStatus before = handshakeStatus();
                 SSLEngineResult r = engine.unwrap(ciphertextIn.view(),
                         NioViews.of(plaintext, plaintext.writerIndex(), plaintext.writableBytes()));
                 ciphertextIn.consumed(r.bytesConsumed());
@@ -531,7 +567,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private boolean wrapPending() throws SSLException {
         boolean progress = false;
         while (!tasks.running() && phase != Phase.CLOSED && !outboundDone) {
-            HandshakeStatus hs = engine.getHandshakeStatus();
+            HandshakeStatus hs = handshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 runDelegatedTasks();
                 break;
@@ -571,7 +607,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** Wraps into one buffer as many records as fit, then hands it to the transport. */
     private boolean wrapRecords(boolean applicationData) throws SSLException {
-        int packet = engine.getSession().getPacketBufferSize();
+        int packet = packetSize();
         ByteBuf out = allocBuffer(applicationData ? wrapCapacity(packet) : packet, directCiphertext);
         boolean moved = false;
         try {
@@ -586,6 +622,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                     if (out.isReadable()) {
                         break; // send what we have; the next run continues
                     }
+                    packet = refreshPacketSize();
                     out.ensureWritable(packet);
                     continue;
                 }
@@ -595,8 +632,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
                         || r.bytesProduced() == 0) {
                     break;
                 }
+                // After application data the result's status is the engine's (asking the engine takes
+                // the JDK engine's lock); handshake wraps ask, as OpenSSL's results can lag (wrapOwed).
                 boolean more = applicationData
-                        ? plaintextOut.headIsData() && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+                        ? plaintextOut.headIsData() && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
                         : engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                 if (!more) {
                     break;
@@ -612,7 +651,8 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 out.release();
             }
         }
-        if (engine.isOutboundDone() && !outboundDone) {
+        // Application data that left the engine quiet did not close it (saves a lock per batch).
+        if (!outboundDone && !(applicationData && engineQuiet) && engine.isOutboundDone()) {
             onCloseNotifySent();
         }
         return moved;
@@ -665,6 +705,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
     private void finishOutput(Completion done) throws SSLException {
         outputClosed = new TlsClosedException("the write half was finished");
         if (options.closeMode() == io.tlsduplex.CloseMode.NOTIFY) {
+            engineQuiet = false;
             engine.closeOutbound();
             // Not gated on NEED_WRAP: OpenSSL engines report NOT_HANDSHAKING with close_notify pending.
             while (!engine.isOutboundDone()) {
@@ -696,9 +737,14 @@ public final class TlsPump implements CiphertextTransport.Listener {
     // Handshake bookkeeping, delegated tasks, key updates and renegotiation.
     // ========================================================================================
 
+    private HandshakeStatus handshakeStatus() {
+        return engineQuiet ? HandshakeStatus.NOT_HANDSHAKING : engine.getHandshakeStatus();
+    }
+
     private void afterEngineCall(SSLEngineResult r) throws SSLException {
         HandshakeStatus hs = r.getHandshakeStatus();
         lastHandshakeStatus = hs;
+        engineQuiet = hs == HandshakeStatus.NOT_HANDSHAKING && r.getStatus() == Status.OK;
         if (hs == HandshakeStatus.NEED_WRAP) {
             wrapOwed = true;
         }
@@ -712,8 +758,18 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
     }
 
+    private int packetSize() {
+        return packetSize > 0 ? packetSize : refreshPacketSize();
+    }
+
+    private int refreshPacketSize() {
+        packetSize = engine.getSession().getPacketBufferSize();
+        return packetSize;
+    }
+
     private void onHandshakeFinished() throws SSLException {
         session = TlsSession.of(engine.getSession(), applicationProtocol());
+        refreshPacketSize();
         if (!handshakeDone) {
             handshakeDone = true;
             phase = Phase.ESTABLISHED;
@@ -741,6 +797,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** The engine's delegated tasks run off the drain thread (never on an event loop). */
     private void runDelegatedTasks() {
+        engineQuiet = false;
         tasks.start();
     }
 
@@ -846,6 +903,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         }
         inboundDone = true;
         phase = Phase.CLOSING;
+        engineQuiet = false;
         try {
             engine.closeInbound();
         } catch (SSLException expectedWithoutCloseNotify) {
@@ -938,7 +996,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
             if (engine.isOutboundDone() || outboundDone) {
                 return;
             }
-            out = allocBuffer(engine.getSession().getPacketBufferSize(), directCiphertext);
+            out = allocBuffer(packetSize(), directCiphertext);
             SSLEngineResult r = engine.wrap(NO_PLAINTEXT, out.nioBuffer(0, out.writableBytes()));
             out.writerIndex(r.bytesProduced());
             if (out.isReadable()) {
@@ -1013,7 +1071,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                 + ", ciphertextBuffered=" + ciphertextIn.readableBytes()
                 + ", plaintextBuffered=" + plaintextIn.bufferedBytes()
                 + ", ciphertextInFlight=" + writes.inFlight()
-                + ", idleMillis=" + timers.idleMillis()
+                + (options.idleTimeout() != null ? ", idleMillis=" + timers.idleMillis() : "")
                 + ", readEnd=" + (readEnd == READ_COMPLETE ? "complete" : readEnd)
                 + ", failure=" + failure + "}";
     }
