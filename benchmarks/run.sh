@@ -5,6 +5,9 @@
 #
 #   benchmarks/run.sh quick [out]   # about 27 short forks: TLS 1.3 AES-128-GCM only, 1 fork each, short iterations
 #   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up (6x2 s for the bulk and engine runs), 5x2 s
+#   benchmarks/run.sh pairs [out]   # the verdicts: ROUNDS (default 3) rounds of one fork per configuration of the bulk runs
+#                                   # (adapter and secure(), both engines) and of the adapter in memory and the engine
+#                                   # ceiling, written as round-<n>-*.json; the report takes each ratio inside a round
 #
 # Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
 # replaces the mode's forks and iterations.
@@ -40,7 +43,13 @@ case "$mode" in
     resumptions=FULL,RESUMED
     idle_stacks=ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK
     ;;
-  *) echo "usage: $0 quick|full [out]" >&2; exit 2 ;;
+  pairs)
+    # one fork per configuration and round, the bulk runs' 12 s warm-up, 4 x 2 s measured
+    timing=(-f 1 -wi 6 -w 2s -i 4 -r 2s)
+    jdk_suites=TLS13_AES128,TLS13_AES256,TLS12_AES128
+    ossl_suites=TLS13_AES128,TLS12_AES128
+    ;;
+  *) echo "usage: $0 quick|full|pairs [out]" >&2; exit 2 ;;
 esac
 # JMH_TIMING="-f 1 -wi 2 -w 1s -i 5 -r 1s" replaces the mode's forks and iterations (e.g. full coverage, shorter run)
 if [ -n "${JMH_TIMING:-}" ]; then
@@ -58,6 +67,21 @@ jmh() {
 
 start=$(date +%s)
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+if [ "$mode" = pairs ]; then
+  # One JMH command per suite: JMH runs a command's forks method by method, parameter by parameter,
+  # so the adapter's fork and its alternative's fork of one configuration run back to back, and a
+  # ratio taken inside a round compares neighbours in time.
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    for suite in ${jdk_suites//,/ }; do
+      jmh "round-$round-bulk-jdk-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK -p suite=$suite
+      jmh "round-$round-memory-jdk-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_JDK -p engine=JDK -p buffers=REUSED -p suite=$suite
+    done
+    for suite in ${ossl_suites//,/ }; do
+      jmh "round-$round-bulk-openssl-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_OPENSSL,SECURE_OPENSSL -p suite=$suite
+      jmh "round-$round-memory-openssl-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p engine=OPENSSL -p buffers=REUSED -p suite=$suite
+    done
+  done
+else
 jmh bulk-jdk     '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK,SSLSOCKET_JDK -p suite=$jdk_suites -prof gc
 jmh bulk-openssl '\.BulkBenchmark\.' -p stack=ADAPTER_OPENSSL,SECURE_OPENSSL -p suite=$ossl_suites -prof gc
 jmh plain        'PlainTcpBenchmark' -prof gc
@@ -77,6 +101,7 @@ idle() {
 idle "$out/idle-memory.json" "$idle_stacks" 1000
 if [ "$mode" = full ]; then
   idle "$out/idle-memory-10k.json" ADAPTER_JDK,SECURE_JDK,MEMORY_ADAPTER_JDK 10000
+fi
 fi
 echo "== report"
 # Only the published run rewrites docs/benchmarks.md and its charts; any other run reports into $out.

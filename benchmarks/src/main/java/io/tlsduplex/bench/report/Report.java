@@ -76,6 +76,7 @@ public final class Report {
         ratios();
         perCpu = false;
         ratios();
+        pairedRounds();
         allocation();
         echo();
         handshakes();
@@ -162,6 +163,72 @@ public final class Report {
                 }
             }
         }
+    }
+
+    /**
+     * The paired rounds (run.sh pairs): every round has one fork of each configuration, the two
+     * sides of a comparison back to back, so a ratio taken inside a round is not at the mercy of
+     * how one fork landed (forks of one configuration differ by up to a third over TCP). Median
+     * and every round's ratio, per CPU-second and per wall second.
+     */
+    private void pairedRounds() {
+        List<Results> rounds = r.rounds();
+        if (rounds.isEmpty()) {
+            return;
+        }
+        md.append("\n### Paired rounds: ratios taken inside each round (").append(rounds.size())
+                .append(" rounds, one fork per configuration and round)\n\n");
+        md.append("| comparison | suite | direction | engine | median, per CPU-s | median, wall | every round, per CPU-s |\n");
+        md.append("|---|---|---|---|---:|---:|---|\n");
+        for (String suite : SUITES) {
+            for (String dir : DIRECTIONS) {
+                for (String engine : new String[] {"JDK", "OPENSSL"}) {
+                    String[] a = {"stack", "ADAPTER_" + engine, "suite", suite};
+                    String[] b = {"stack", "SECURE_" + engine, "suite", suite};
+                    pairedRow("adapter / secure()", suite, dir, engine, rounds,
+                            "BulkBenchmark." + dir, a, "BulkBenchmark." + dir, b);
+                }
+            }
+        }
+        for (String suite : SUITES) {
+            for (String engine : new String[] {"JDK", "OPENSSL"}) {
+                pairedRow("adapter in memory / engine ceiling", suite, "oneWay", engine, rounds,
+                        "MemoryBulkBenchmark.oneWay", new String[] {"stack", "MEMORY_ADAPTER_" + engine, "suite", suite},
+                        "EngineCeilingBenchmark.wrapUnwrap1MiB", new String[] {"engine", engine, "suite", suite, "buffers", "REUSED"});
+            }
+        }
+    }
+
+    private void pairedRow(String what, String suite, String dir, String engine, List<Results> rounds,
+            String nameA, String[] kvA, String nameB, String[] kvB) {
+        List<Double> cpu = new ArrayList<>();
+        List<Double> wall = new ArrayList<>();
+        for (Results round : rounds) {
+            Optional<Metric> a = round.perCpu(null, nameA, kvA);
+            Optional<Metric> b = round.perCpu(null, nameB, kvB);
+            Optional<Metric> aw = round.primary(nameA, kvA);
+            Optional<Metric> bw = round.primary(nameB, kvB);
+            if (a.isPresent() && b.isPresent() && aw.isPresent() && bw.isPresent()) {
+                cpu.add(a.get().score() / b.get().score());
+                wall.add(aw.get().score() / bw.get().score());
+            }
+        }
+        if (cpu.isEmpty()) {
+            return;
+        }
+        List<String> each = new ArrayList<>();
+        cpu.forEach(q -> each.add(String.format(Locale.ROOT, "%.2f", q)));
+        md.append("| ").append(what).append(" | ").append(suite).append(" | ").append(dir).append(" | ").append(engine)
+                .append(" | ").append(String.format(Locale.ROOT, "%.2f", median(cpu)))
+                .append(" | ").append(String.format(Locale.ROOT, "%.2f", median(wall)))
+                .append(" | ").append(String.join(", ", each)).append(" |\n");
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private Optional<Metric> alloc(String name, String... kv) {

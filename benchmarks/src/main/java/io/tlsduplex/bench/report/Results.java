@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** JMH results (and IdleMemory's JMH-shaped ones) read from JSON files, with lookups by benchmark and parameters. */
 final class Results {
@@ -36,7 +39,12 @@ final class Results {
         }
     }
 
+    /** {@code round-<n>-<group>.json}: one fork per configuration of a paired run (run.sh pairs). */
+    private static final Pattern ROUND_FILE = Pattern.compile("round-(\\d+)-.*");
+
     private final List<Run> runs = new ArrayList<>();
+    /** The paired rounds, by number; the main runs above never include them. */
+    private final Map<Integer, Results> rounds = new TreeMap<>();
 
     static Results read(List<Path> files) throws IOException {
         Results r = new Results();
@@ -46,11 +54,20 @@ final class Results {
                 System.err.println("skipping " + f + ": empty (a run still in progress, or one that failed)");
                 continue;
             }
+            Matcher round = ROUND_FILE.matcher(f.getFileName().toString());
+            Results into = round.matches()
+                    ? r.rounds.computeIfAbsent(Integer.parseInt(round.group(1)), n -> new Results())
+                    : r;
             for (Object o : (List<?>) Json.parse(text)) {
-                r.runs.add(run((Map<?, ?>) o));
+                into.runs.add(run((Map<?, ?>) o));
             }
         }
         return r;
+    }
+
+    /** Each paired round's results, in round order (empty when there was no paired run). */
+    List<Results> rounds() {
+        return new ArrayList<>(rounds.values());
     }
 
     private static Run run(Map<?, ?> m) {
