@@ -135,6 +135,15 @@ public final class NettyTransport implements CiphertextTransport {
      */
     @Override
     public void write(ByteBuf ciphertext, WriteListener done) {
+        if (pending.isEmpty() && channel.eventLoop().inEventLoop()) {
+            // The pump runs here (its usual place): nothing queued can be overtaken, so the batch
+            // goes to the socket now. Flushing each batch (up to four records) keeps the socket
+            // busy while the pump wraps the next one; flushing once per pump run sent the whole
+            // write window in one writev (262 KB on average, strace) and left the reader idle in
+            // between.
+            channel.writeAndFlush(ciphertext).addListener(f -> done.onWriteComplete(f.cause()));
+            return;
+        }
         pending.offer(new PendingWrite(ciphertext, done));
         if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1)) {
             channel.eventLoop().execute(this::flushPending);
