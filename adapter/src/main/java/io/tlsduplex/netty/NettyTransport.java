@@ -131,16 +131,17 @@ public final class NettyTransport implements CiphertextTransport {
      * Writes keep the pump's order even though the pump runs on many threads: Netty executes a
      * write from the event loop at once but queues one from elsewhere, so mixing the two lets a
      * later record overtake an earlier one (seen as "Tag mismatch" / bad_record_mac at the peer).
-     * Every write goes through {@code pending} and one flush task on the loop drains it in order.
+     * A write from another thread goes through {@code pending}, which one flush task on the loop
+     * drains in order; a write on the loop goes straight out only while nothing is pending (so
+     * nothing queued earlier can be overtaken), and is flushed at once.
      */
     @Override
     public void write(ByteBuf ciphertext, WriteListener done) {
         if (pending.isEmpty() && channel.eventLoop().inEventLoop()) {
-            // The pump runs here (its usual place): nothing queued can be overtaken, so the batch
-            // goes to the socket now. Flushing each batch (up to four records) keeps the socket
-            // busy while the pump wraps the next one; flushing once per pump run sent the whole
-            // write window in one writev (262 KB on average, strace) and left the reader idle in
-            // between.
+            // The pump runs here (its usual place). Flushing each batch (up to four records) keeps
+            // the socket busy while the pump wraps the next one; flushing once per pump run sent
+            // the whole write window in one writev (262 KB on average, strace) and left the
+            // reader idle in between (docs/benchmarks.md).
             channel.writeAndFlush(ciphertext).addListener(f -> done.onWriteComplete(f.cause()));
             return;
         }
