@@ -71,7 +71,7 @@ if [ "$mode" = pairs ]; then
   # One JMH command per suite: JMH runs a command's forks method by method, parameter by parameter,
   # so the adapter's fork and its alternative's fork of one configuration run back to back, and a
   # ratio taken inside a round compares neighbours in time.
-  for round in $(seq 1 "${ROUNDS:-3}"); do
+  for round in $(seq "${ROUND_FIRST:-1}" "${ROUNDS:-3}"); do   # ROUND_FIRST=3 ROUNDS=4 adds rounds 3 and 4
     for suite in ${jdk_suites//,/ }; do
       jmh "round-$round-bulk-jdk-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK -p suite=$suite
       jmh "round-$round-memory-jdk-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_JDK -p engine=JDK -p buffers=REUSED -p suite=$suite
