@@ -23,9 +23,13 @@ mkdir -p "$out"
 cp "$jar" "$out/benchmarks.jar"
 jar="$out/benchmarks.jar"
 
+jvm=()   # empty: the annotations' JVM options (2 GiB heap, pre-touched); quick mode replaces them
 case "$mode" in
   quick)
     timing=(-f 1 -wi 1 -w 500ms -i 3 -r 500ms)
+    # no -XX:+AlwaysPreTouch (5 s per fork here, 2 more minutes): quick figures are for comparing
+    # one build with another, and its short forks never leave the heap's first-touch phase anyway
+    jvm=(-jvmArgsAppend "-Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled")
     jdk_suites=TLS13_AES128
     ossl_suites=TLS13_AES128
     echo_connections=64
@@ -58,9 +62,9 @@ fi
 
 jmh() {
   local name=$1; shift
-  echo "== $name [load $(cut -d" " -f1-3 /proc/loadavg)]: java -jar $jar $* ${timing[*]} ${JMH_EXTRA:-}"
+  echo "== $name [load $(cut -d" " -f1-3 /proc/loadavg)]: java -jar $jar $* ${timing[*]} ${jvm[*]+${jvm[*]}} ${JMH_EXTRA:-}"
   # shellcheck disable=SC2086
-  java -jar "$jar" "$@" "${timing[@]}" ${JMH_EXTRA:-} -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1 \
+  java -jar "$jar" "$@" "${timing[@]}" "${jvm[@]+"${jvm[@]}"}" ${JMH_EXTRA:-} -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1 \
     || { echo "   FAILED, see $out/$name.log" >&2; }
   grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$out/$name.log" | grep -v ':gc\.' | grep -v '·gc' || true
 }

@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
+// -XX:+AlwaysPreTouch: see OneConnectionBenchmark
+@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled"})
 // the JDK's AES-GCM reaches its compiled speed only after 10-14 s of bulk work (seen on a quiet
 // machine: the JDK ceiling went 790, 1,460, 2,040, 2,100 MiB/s in its 5th to 8th two-second
 // iteration), so these runs warm up for 12 s

@@ -28,7 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
+// -XX:+AlwaysPreTouch: without it, every fork first runs through its untouched 2 GiB heap, and each
+// new page costs a fault (about 20 us on this VM). A stack that allocates little per MiB stays in
+// that phase for tens of seconds: the OpenSSL runs measured 1,300-2,300 MiB/s, with page faults at
+// the top of the profile, until the heap had been used once, then 3,500-4,000 (docs/benchmarks.md)
+@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled"})
 // the JDK's AES-GCM reaches its compiled speed only after 10-14 s of bulk work (seen on a quiet
 // machine: the JDK ceiling went 790, 1,460, 2,040, 2,100 MiB/s in its 5th to 8th two-second
 // iteration), so these runs warm up for 12 s
