@@ -8,6 +8,7 @@
 #   benchmarks/run.sh pairs [out]   # the verdicts: ROUNDS (default 3) rounds of one fork per configuration of the bulk runs
 #                                   # (adapter and secure(), both engines) and of the adapter in memory and the engine
 #                                   # ceiling, written as round-<n>-*.json; the report takes each ratio inside a round
+#                                   # (PAIRS=bulk: the bulk runs only, after a change the in-memory runs cannot see)
 #
 # Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
 # replaces the mode's forks and iterations.
@@ -78,10 +79,12 @@ if [ "$mode" = pairs ]; then
   for round in $(seq "${ROUND_FIRST:-1}" "${ROUNDS:-3}"); do   # ROUND_FIRST=3 ROUNDS=4 adds rounds 3 and 4
     for suite in ${jdk_suites//,/ }; do
       jmh "round-$round-bulk-jdk-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK -p suite=$suite
+      [ "${PAIRS:-all}" = bulk ] ||
       jmh "round-$round-memory-jdk-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_JDK -p engine=JDK -p buffers=REUSED -p suite=$suite
     done
     for suite in ${ossl_suites//,/ }; do
       jmh "round-$round-bulk-openssl-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_OPENSSL,SECURE_OPENSSL -p suite=$suite
+      [ "${PAIRS:-all}" = bulk ] ||
       jmh "round-$round-memory-openssl-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p engine=OPENSSL -p buffers=REUSED -p suite=$suite
     done
   done
