@@ -176,8 +176,8 @@ public final class Report {
         if (rounds.isEmpty()) {
             return;
         }
-        md.append("\n### Paired rounds: ratios taken inside each round (").append(rounds.size())
-                .append(" rounds, one fork per configuration and round)\n\n");
+        md.append("\n### Paired rounds: ratios taken inside each round (one fork per configuration and round; ")
+                .append("a row lists every round that has both of its forks)\n\n");
         md.append("| comparison | suite | direction | engine | median, per CPU-s | median, wall | every round, per CPU-s |\n");
         md.append("|---|---|---|---|---:|---:|---|\n");
         for (String suite : SUITES) {
