@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -100,8 +101,10 @@ public final class NettyTransport implements CiphertextTransport {
     public void start(Listener listener) {
         this.listener = listener;
         channel.config().setAutoRead(false);
-        channel.config().setRecvByteBufAllocator(
-                new ReadBatches(channel.config().getRecvByteBufAllocator(), READS_PER_REQUEST));
+        RecvByteBufAllocator configured = channel.config().getRecvByteBufAllocator();
+        if (!(configured instanceof ReadBatches)) { // a second TLS session on this channel keeps the first's
+            channel.config().setRecvByteBufAllocator(new ReadBatches(configured, READS_PER_REQUEST));
+        }
         // Right before reactor-netty's bridge, whatever state its inbound is in (Connection's
         // addHandlerLast may place a handler after the bridge once the inbound is subscribed).
         if (channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {

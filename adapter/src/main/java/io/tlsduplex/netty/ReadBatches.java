@@ -22,6 +22,11 @@ final class ReadBatches implements RecvByteBufAllocator {
         this.maxReads = maxReads;
     }
 
+    /** The allocator this one batches reads for (the channel's before the transport started). */
+    RecvByteBufAllocator delegate() {
+        return delegate;
+    }
+
     @Override
     public Handle newHandle() {
         Handle handle = delegate.newHandle();

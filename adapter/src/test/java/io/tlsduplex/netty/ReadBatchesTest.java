@@ -2,10 +2,13 @@ package io.tlsduplex.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tlsduplex.transport.CiphertextTransport;
 import org.junit.jupiter.api.Test;
+import reactor.netty.Connection;
 
 /**
  * With auto-read off (the pump asks for every read), one request may still read the socket a few
@@ -53,6 +56,39 @@ class ReadBatchesTest {
         assertThat(handle.continueReading()).isTrue();
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void theTransportBatchesTheChannelsOwnAllocatorOnceEvenWhenStartedTwiceOnOneChannel() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        RecvByteBufAllocator own = new AdaptiveRecvByteBufAllocator(64, 1024, 8192);
+        channel.config().setRecvByteBufAllocator(own);
+        new NettyTransport(Connection.from(channel)).start(IGNORE);
+        channel.pipeline().remove(NettyTransport.HANDLER_NAME); // the first session is over
+        new NettyTransport(Connection.from(channel)).start(IGNORE);
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(channel.config().<RecvByteBufAllocator>getRecvByteBufAllocator())
+                .isInstanceOfSatisfying(ReadBatches.class, batches -> assertThat(batches.delegate()).isSameAs(own));
+        channel.finishAndReleaseAll();
+    }
+
+    private static final CiphertextTransport.Listener IGNORE = new CiphertextTransport.Listener() {
+        @Override
+        public void onCiphertext(ByteBuf chunk) {
+            chunk.release();
+        }
+
+        @Override
+        public void onReadComplete() {
+        }
+
+        @Override
+        public void onEof() {
+        }
+
+        @Override
+        public void onError(Throwable error) {
+        }
+    };
 
     private static RecvByteBufAllocator.Handle handleWithAutoReadOff(int maxReads) {
         EmbeddedChannel channel = new EmbeddedChannel();
