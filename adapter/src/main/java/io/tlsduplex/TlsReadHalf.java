@@ -78,7 +78,9 @@ public final class TlsReadHalf {
     /** The fan-out waker's entry: called by the pump after every run. */
     void wake() {
         ReadSubscription s = active.get();
-        if (s != null) {
+        // With nothing queued and no end, a drain would emit nothing: skip its two atomics. Safe to
+        // skip: the pump queues plaintext (or sets the end) before it wakes, and wakes after every run.
+        if (s != null && (pump.hasPlaintext() || pump.readEnd() != null)) {
             s.drain();
         }
     }

@@ -208,7 +208,11 @@ public final class TlsPump implements CiphertextTransport.Listener {
     public void onCiphertext(ByteBuf chunk) {
         timers.activity();
         ciphertextIn.offer(chunk);
-        signal();
+        if (!readOutstanding) {
+            signal(); // ciphertext no read asked for: nothing else would run the pump for it
+        }
+        // Inside a read, the read's end (onReadComplete, onEof or onError, which the transport
+        // contract promises) runs the pump once for all of its chunks: one run per read, not per chunk.
     }
 
     @Override

@@ -24,6 +24,11 @@ final class MemoryPipe {
     private final long capacity;
     private final Executor delivery;
     private final AtomicInteger wip = new AtomicInteger();
+    /**
+     * The pieces of one delivery, reused. Only the delivery loop touches it, and one thread at a
+     * time runs that loop ({@code wip}); it is empty between deliveries.
+     */
+    private final List<ByteBuf> deliveryBatch = new ArrayList<>(MAX_PIECES_PER_READ);
 
     // Guarded by lock.
     private final ArrayDeque<ByteBuf> pieces = new ArrayDeque<>();
@@ -60,9 +65,15 @@ final class MemoryPipe {
                 refusal = new IOException("write after shutdownOutput on the in-memory pipe");
             } else {
                 int n = data.readableBytes();
-                while (data.isReadable()) {
-                    int size = chunking.nextChunk(data.readableBytes());
-                    pieces.add(data.readRetainedSlice(size));
+                int size = n == 0 ? 0 : chunking.nextChunk(n);
+                if (size == n && n > 0) {
+                    pieces.add(data); // one piece: the buffer itself goes on, no slice
+                    data = null;
+                } else {
+                    while (size > 0) {
+                        pieces.add(data.readRetainedSlice(size));
+                        size = data.isReadable() ? chunking.nextChunk(data.readableBytes()) : 0;
+                    }
                 }
                 written += n;
                 if (written - consumed <= capacity) {
@@ -72,7 +83,9 @@ final class MemoryPipe {
                 }
             }
         }
-        data.release();
+        if (data != null) {
+            data.release();
+        }
         if (refusal != null) {
             done.onWriteComplete(refusal);
             return;
@@ -160,15 +173,17 @@ final class MemoryPipe {
                 injectedError = null;
                 eofDelivered = true;
             } else if (readRequested && !pieces.isEmpty()) {
-                batch = new ArrayList<>();
+                batch = deliveryBatch;
                 while (!pieces.isEmpty() && batch.size() < MAX_PIECES_PER_READ) {
                     ByteBuf b = pieces.poll();
                     consumed += b.readableBytes();
                     batch.add(b);
                 }
                 readRequested = false;
-                acks = new ArrayList<>();
                 while (!pendingAcks.isEmpty() && pendingAcks.peek().releaseAt() <= consumed) {
+                    if (acks == null) {
+                        acks = new ArrayList<>();
+                    }
                     acks.add(pendingAcks.poll().listener());
                 }
             } else if (readRequested && writerShutdown) {
@@ -181,9 +196,17 @@ final class MemoryPipe {
             return;
         }
         if (batch != null) {
-            batch.forEach(target::onCiphertext);
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    target.onCiphertext(batch.get(i));
+                }
+            } finally {
+                batch.clear();
+            }
             target.onReadComplete();
-            acks.forEach(a -> a.onWriteComplete(null));
+            if (acks != null) {
+                acks.forEach(a -> a.onWriteComplete(null));
+            }
         } else if (eof) {
             target.onEof();
         }
