@@ -156,6 +156,14 @@ public final class TlsWriteHalf {
         private volatile boolean upstreamDone;
         /** Buffers wrapped since the last request upstream; pump thread only. */
         private int takenSinceRequest;
+        /**
+         * The thread inside the first {@code request} upstream (in {@link #onSubscribe}), or null.
+         * Plain, as {@code TlsPump.drainer}: only that thread writes its own name here and clears it
+         * before it leaves, so {@code requesting == currentThread} is exact without a fence.
+         */
+        private Thread requesting;
+        /** Set by {@link #onNext} on the {@code requesting} thread; read by that thread only. */
+        private boolean queuedWhileRequesting;
 
         SendSubscriber(CoreSubscriber<? super Void> actual) {
             this.actual = actual;
@@ -170,7 +178,20 @@ public final class TlsWriteHalf {
         public void onSubscribe(Subscription s) {
             if (Operators.validate(upstream, s)) {
                 upstream = s;
-                s.request(prefetch);
+                // A synchronous publisher emits its first batch inside this call. Queue that batch
+                // and run the pump once after it, so that it wraps full records across buffers;
+                // running it per buffer would wrap each alone (with the JDK's TLS 1.3 engine a
+                // 16 KiB buffer is then two records, the second of 17 bytes).
+                requesting = Thread.currentThread();
+                try {
+                    s.request(prefetch);
+                } finally {
+                    requesting = null;
+                }
+                if (queuedWhileRequesting) {
+                    queuedWhileRequesting = false;
+                    pump.signal();
+                }
             }
         }
 
@@ -186,7 +207,12 @@ public final class TlsWriteHalf {
                 abort(closed);
                 return;
             }
-            pump.offerPlaintext(buf, this);
+            if (requesting == Thread.currentThread()) {
+                pump.queuePlaintext(buf, this);
+                queuedWhileRequesting = true;
+            } else {
+                pump.offerPlaintext(buf, this);
+            }
         }
 
         @Override

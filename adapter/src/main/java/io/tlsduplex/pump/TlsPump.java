@@ -59,6 +59,12 @@ public final class TlsPump implements CiphertextTransport.Listener {
      */
     private static final ByteBuffer[] NO_PLAINTEXT = {ByteBuffer.allocate(0)};
     private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    /**
+     * The plaintext a full record carries, with room for what an engine keeps back: the JDK's TLS 1.3
+     * records carry at most 16,367 bytes (16 of padding room and the content type), so 16 KiB of
+     * plaintext is two records there and needs room for two in one buffer, not a second write.
+     */
+    private static final int FULL_RECORD_PLAINTEXT = MAX_RECORD_PLAINTEXT - 256;
     private static final int WRAP_BATCH_RECORDS = 4;
     private static final int UNWRAP_BATCH_BYTES = 64 * 1024;
 
@@ -257,8 +263,17 @@ public final class TlsPump implements CiphertextTransport.Listener {
 
     /** Write half: queues plaintext (ownership moves to the pump). */
     public void offerPlaintext(ByteBuf plaintext, PlaintextSource source) {
-        plaintextOut.offer(new PlaintextOutbox.Data(plaintext, source));
+        queuePlaintext(plaintext, source);
         signal();
+    }
+
+    /**
+     * Write half: queues plaintext without running the pump; the caller must {@link #signal()}
+     * afterwards. For a burst the publisher emits synchronously, so that the pump wraps it as one
+     * batch of full records instead of one write at a time.
+     */
+    public void queuePlaintext(ByteBuf plaintext, PlaintextSource source) {
+        plaintextOut.offer(new PlaintextOutbox.Data(plaintext, source));
     }
 
     /** Write half: {@code done} runs once everything queued before it is written to the transport. */
@@ -670,7 +685,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
      */
     private int wrapCapacity(int packet) {
         int pending = plaintextOut.leadingDataBytes(WRAP_BATCH_RECORDS * MAX_RECORD_PLAINTEXT);
-        int records = Math.max(1, Math.min(WRAP_BATCH_RECORDS, (pending + MAX_RECORD_PLAINTEXT - 1) / MAX_RECORD_PLAINTEXT));
+        int records = Math.max(1, Math.min(WRAP_BATCH_RECORDS, (pending + FULL_RECORD_PLAINTEXT - 1) / FULL_RECORD_PLAINTEXT));
         if (wrapNeedsWholePackets) {
             return records * packet;
         }
