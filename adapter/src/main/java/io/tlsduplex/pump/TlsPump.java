@@ -214,11 +214,10 @@ public final class TlsPump implements CiphertextTransport.Listener {
     public void onCiphertext(ByteBuf chunk) {
         timers.activity();
         ciphertextIn.offer(chunk);
-        if (!readOutstanding) {
-            signal(); // ciphertext no read asked for: nothing else would run the pump for it
-        }
-        // Inside a read, the read's end (onReadComplete, onEof or onError, which the transport
-        // contract promises) runs the pump once for all of its chunks: one run per read, not per chunk.
+        // A run per chunk, not one per read: over TCP, unwrapping (and wrapping the other way) as
+        // each read lands beat one run after up to four reads (OpenSSL both ways, A/B in
+        // docs/benchmarks.md), although in memory it costs a second run per delivery.
+        signal();
     }
 
     @Override

@@ -65,12 +65,7 @@ public interface CiphertextTransport {
 
     /** Where a transport delivers what it read. */
     interface Listener {
-        /**
-         * Received ciphertext; the listener owns {@code chunk}. Within a read the pump acts on the
-         * chunks when the read ends ({@link #onReadComplete()}, {@link #onEof()} or {@link #onError}),
-         * once for all of them, so a transport must end every read it was asked for; ciphertext
-         * delivered while no read is outstanding is acted on at once.
-         */
+        /** Received ciphertext; the listener owns {@code chunk}. */
         void onCiphertext(ByteBuf chunk);
 
         /** The read asked for by {@link CiphertextTransport#read()} is over. */
