@@ -3,7 +3,6 @@ package io.tlsduplex.pump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslProvider;
 import io.tlsduplex.TlsOptions;
@@ -11,7 +10,7 @@ import io.tlsduplex.TlsStream;
 import io.tlsduplex.testing.Hang;
 import io.tlsduplex.testing.MemoryTls;
 import io.tlsduplex.testing.TestPki;
-import io.tlsduplex.transport.CiphertextTransport;
+import io.tlsduplex.testing.WriteTap;
 import io.tlsduplex.transport.MemoryTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,12 +67,12 @@ class RecordFillingTest {
     private static final class Wire implements AutoCloseable {
         private final TlsStream client;
         private final TlsStream server;
-        private final RecordingTransport recording;
+        private final List<List<Integer>> recordSizes;
 
-        private Wire(TlsStream client, TlsStream server, RecordingTransport recording) {
+        private Wire(TlsStream client, TlsStream server, List<List<Integer>> recordSizes) {
             this.client = client;
             this.server = server;
-            this.recording = recording;
+            this.recordSizes = recordSizes;
         }
 
         static Wire open(Engine engine) {
@@ -82,10 +81,11 @@ class RecordFillingTest {
                     : TlsOptions.of(TestPki.shared().nettyClientContext(SslProvider.OPENSSL)))
                     .serverName("localhost").protocols("TLSv1.3").build();
             MemoryTransport.Pair pair = MemoryTransport.pair();
-            RecordingTransport recording = new RecordingTransport(pair.left());
+            List<List<Integer>> recordSizes = new CopyOnWriteArrayList<>();
+            WriteTap recording = new WriteTap(pair.left(), ciphertext -> recordSizes.add(recordLengths(ciphertext)));
             TlsStream server = TlsStream.over(pair.right(), MemoryTls.serverOptions("TLSv1.3").build());
             TlsStream client = TlsStream.over(recording, options);
-            Wire wire = new Wire(client, server, recording);
+            Wire wire = new Wire(client, server, recordSizes);
             Hang.await(client.handshake().then(server.handshake()), LIMIT, client::describe);
             // the server's session tickets may still be on their way: one round trip settles them
             wire.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(new byte[1])), 1);
@@ -94,7 +94,7 @@ class RecordFillingTest {
 
         /** Sends {@code data} and waits until the server read all {@code bytes}; records only these writes. */
         void send(Publisher<? extends ByteBuf> data, long bytes) {
-            recording.recordSizes.clear();
+            recordSizes.clear();
             Mono<Long> received = server.reader().receive()
                     .scan(0L, (n, b) -> {
                         long total = n + b.readableBytes();
@@ -109,11 +109,11 @@ class RecordFillingTest {
         }
 
         long records() {
-            return recording.recordSizes.stream().mapToLong(List::size).sum();
+            return recordSizes.stream().mapToLong(List::size).sum();
         }
 
         int writes() {
-            return recording.recordSizes.size();
+            return recordSizes.size();
         }
 
         @Override
@@ -123,35 +123,16 @@ class RecordFillingTest {
         }
     }
 
-    /** The client's transport, splitting every ciphertext write into its TLS records. */
-    private static final class RecordingTransport implements CiphertextTransport {
-        private final CiphertextTransport delegate;
-        final List<List<Integer>> recordSizes = new CopyOnWriteArrayList<>();
-
-        RecordingTransport(CiphertextTransport delegate) {
-            this.delegate = delegate;
+    /** The lengths of the TLS records in one ciphertext write, which must hold whole records. */
+    private static List<Integer> recordLengths(ByteBuf ciphertext) {
+        List<Integer> records = new ArrayList<>();
+        int at = ciphertext.readerIndex();
+        while (at + 5 <= ciphertext.writerIndex()) {
+            int length = ciphertext.getUnsignedShort(at + 3);
+            records.add(length);
+            at += 5 + length;
         }
-
-        @Override public ByteBufAllocator alloc() { return delegate.alloc(); }
-        @Override public String peerHost() { return delegate.peerHost(); }
-        @Override public int peerPort() { return delegate.peerPort(); }
-        @Override public void start(Listener listener) { delegate.start(listener); }
-        @Override public void read() { delegate.read(); }
-        @Override public void shutdownOutput() { delegate.shutdownOutput(); }
-        @Override public void close() { delegate.close(); }
-
-        @Override
-        public void write(ByteBuf ciphertext, WriteListener done) {
-            List<Integer> records = new ArrayList<>();
-            int at = ciphertext.readerIndex();
-            while (at + 5 <= ciphertext.writerIndex()) {
-                int length = ciphertext.getUnsignedShort(at + 3);
-                records.add(length);
-                at += 5 + length;
-            }
-            assertThat(at).as("a write holds whole records").isEqualTo(ciphertext.writerIndex());
-            recordSizes.add(records);
-            delegate.write(ciphertext, done);
-        }
+        assertThat(at).as("a write holds whole records").isEqualTo(ciphertext.writerIndex());
+        return records;
     }
 }

@@ -2,7 +2,6 @@ package io.tlsduplex.pump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslProvider;
@@ -13,7 +12,7 @@ import io.tlsduplex.testing.Hang;
 import io.tlsduplex.testing.MemoryTls;
 import io.tlsduplex.testing.Payload;
 import io.tlsduplex.testing.TestPki;
-import io.tlsduplex.transport.CiphertextTransport;
+import io.tlsduplex.testing.WriteTap;
 import io.tlsduplex.transport.MemoryTransport;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,8 @@ class WrapBufferSizingTest {
                 : TlsOptions.of(TestPki.shared().nettyClientContext(SslProvider.OPENSSL)))
                 .serverName("localhost").protocols("TLSv1.3").build();
         MemoryTransport.Pair pair = MemoryTransport.pair();
-        RecordingTransport recording = new RecordingTransport(pair.left());
+        List<Integer> capacities = new CopyOnWriteArrayList<>();
+        WriteTap recording = new WriteTap(pair.left(), ciphertext -> capacities.add(ciphertext.capacity()));
         TlsStream server = TlsStream.over(pair.right(), MemoryTls.serverOptions("TLSv1.3").build());
         TlsStream c = TlsStream.over(recording, client);
         try {
@@ -48,24 +48,24 @@ class WrapBufferSizingTest {
             int packet = packetBufferSize(engine);
             int recordMax = 16 * 1024;
 
-            recording.capacities.clear();
+            capacities.clear();
             Mono<Payload.Digest> small = Payload.digestOf(server.reader().receive().take(1));
             Mono<Void> sendSmall = c.writer().send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(new byte[64])));
             assertThat(Hang.await(Mono.zip(small, sendSmall.thenReturn(true)), LIMIT, c::describe).getT1().bytes())
                     .isEqualTo(64);
-            assertThat(recording.capacities).as("one write for one 64-byte message").hasSize(1);
-            assertThat(recording.capacities.get(0)).as("the buffer of a 64-byte message").isLessThanOrEqualTo(
+            assertThat(capacities).as("one write for one 64-byte message").hasSize(1);
+            assertThat(capacities.get(0)).as("the buffer of a 64-byte message").isLessThanOrEqualTo(
                     engine == Engine.JDK ? packet : 64 + (packet - recordMax));
 
-            recording.capacities.clear();
+            capacities.clear();
             Payload bulk = Payload.of(7, 1024 * 1024, 64 * 1024);
             Mono<Void> sendBulk = c.writer().send(bulk.buffers()).then(c.writer().finish());
             Payload.Digest received = Hang.await(Mono.zip(Payload.digestOf(server.reader().receive()),
                     sendBulk.thenReturn(true)), LIMIT, c::describe).getT1();
             assertThat(received).isEqualTo(new Payload.Digest(bulk.sha256(), bulk.size()));
-            assertThat(recording.capacities).as("1 MiB in 64 KiB sends").allSatisfy(cap ->
+            assertThat(capacities).as("1 MiB in 64 KiB sends").allSatisfy(cap ->
                     assertThat(cap).isLessThanOrEqualTo(4 * packet));
-            assertThat(recording.capacities.stream().mapToInt(Integer::intValue).max().orElseThrow())
+            assertThat(capacities.stream().mapToInt(Integer::intValue).max().orElseThrow())
                     .as("bulk data still goes out in multi-record batches").isGreaterThan(packet);
         } finally {
             c.dispose();
@@ -81,30 +81,6 @@ class WrapBufferSizingTest {
             return e.getSession().getPacketBufferSize();
         } finally {
             ReferenceCountUtil.release(e);
-        }
-    }
-
-    /** The client's transport, recording the capacity of every ciphertext buffer the pump writes. */
-    private static final class RecordingTransport implements CiphertextTransport {
-        private final CiphertextTransport delegate;
-        final List<Integer> capacities = new CopyOnWriteArrayList<>();
-
-        RecordingTransport(CiphertextTransport delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override public ByteBufAllocator alloc() { return delegate.alloc(); }
-        @Override public String peerHost() { return delegate.peerHost(); }
-        @Override public int peerPort() { return delegate.peerPort(); }
-        @Override public void start(Listener listener) { delegate.start(listener); }
-        @Override public void read() { delegate.read(); }
-        @Override public void shutdownOutput() { delegate.shutdownOutput(); }
-        @Override public void close() { delegate.close(); }
-
-        @Override
-        public void write(ByteBuf ciphertext, WriteListener done) {
-            capacities.add(ciphertext.capacity());
-            delegate.write(ciphertext, done);
         }
     }
 }
