@@ -162,8 +162,6 @@ public final class TlsWriteHalf {
          * before it leaves, so {@code requesting == currentThread} is exact without a fence.
          */
         private Thread requesting;
-        /** Set by {@link #onNext} on the {@code requesting} thread; read by that thread only. */
-        private boolean queuedWhileRequesting;
 
         SendSubscriber(CoreSubscriber<? super Void> actual) {
             this.actual = actual;
@@ -188,10 +186,7 @@ public final class TlsWriteHalf {
                 } finally {
                     requesting = null;
                 }
-                if (queuedWhileRequesting) {
-                    queuedWhileRequesting = false;
-                    pump.signal();
-                }
+                pump.signal(); // for what arrived inside the call (a spare run if nothing did)
             }
         }
 
@@ -208,8 +203,7 @@ public final class TlsWriteHalf {
                 return;
             }
             if (requesting == Thread.currentThread()) {
-                pump.queuePlaintext(buf, this);
-                queuedWhileRequesting = true;
+                pump.queuePlaintext(buf, this); // onSubscribe signals once the request returns
             } else {
                 pump.offerPlaintext(buf, this);
             }

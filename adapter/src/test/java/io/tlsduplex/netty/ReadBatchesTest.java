@@ -2,10 +2,10 @@ package io.tlsduplex.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tlsduplex.testing.DiscardingListener;
 import io.tlsduplex.transport.CiphertextTransport;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
@@ -71,24 +71,7 @@ class ReadBatchesTest {
         channel.finishAndReleaseAll();
     }
 
-    private static final CiphertextTransport.Listener IGNORE = new CiphertextTransport.Listener() {
-        @Override
-        public void onCiphertext(ByteBuf chunk) {
-            chunk.release();
-        }
-
-        @Override
-        public void onReadComplete() {
-        }
-
-        @Override
-        public void onEof() {
-        }
-
-        @Override
-        public void onError(Throwable error) {
-        }
-    };
+    private static final CiphertextTransport.Listener IGNORE = new DiscardingListener();
 
     private static RecvByteBufAllocator.Handle handleWithAutoReadOff(int maxReads) {
         EmbeddedChannel channel = new EmbeddedChannel();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tlsduplex.TlsOptions;
 import io.tlsduplex.TlsStream;
 import io.tlsduplex.TlsTimeoutException;
+import io.tlsduplex.testing.DiscardingListener;
 import io.tlsduplex.testing.Hang;
 import io.tlsduplex.testing.MemoryTls;
 import io.tlsduplex.transport.CiphertextTransport;
@@ -38,7 +39,7 @@ class TimeoutTest {
     @Test
     void serverWhosePeerNeverSpeaksFailsBothHalvesWithHandshakeTimeout() {
         MemoryTransport.Pair pair = MemoryTransport.pair();
-        pair.left().start(new SilentPeer()); // a peer that connects and never sends a byte
+        pair.left().start(new DiscardingListener()); // a peer that connects and never sends a byte
         TlsOptions options = MemoryTls.serverOptions("TLSv1.3").handshakeTimeout(Duration.ofSeconds(5)).timer(clock).build();
         TlsStream server = TlsStream.over(pair.right(), options);
         try {
@@ -87,26 +88,6 @@ class TimeoutTest {
                 tls.await(tls.client().writer().sendBytes(Mono.just(new byte[]{(byte) i})), BOUND);
             }
             assertThat(tls.client().isDisposed()).isFalse();
-        }
-    }
-
-    /** Accepts ciphertext and never answers. */
-    private static final class SilentPeer implements CiphertextTransport.Listener {
-        @Override
-        public void onCiphertext(io.netty.buffer.ByteBuf chunk) {
-            chunk.release();
-        }
-
-        @Override
-        public void onReadComplete() {
-        }
-
-        @Override
-        public void onEof() {
-        }
-
-        @Override
-        public void onError(Throwable error) {
         }
     }
 }
