@@ -2,29 +2,65 @@ package io.tlsduplex.pump;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Queue;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import reactor.util.concurrent.Queues;
 
 /**
- * Ciphertext received from the transport and not yet unwrapped.
+ * Ciphertext received from the transport and not yet unwrapped, presented to the engine the way it
+ * can take it.
  *
  * <p>Two parts: {@link #offer} is called by the transport's thread and only enqueues; everything
- * else runs on the pump's drain thread, which merges arrivals into one cumulation buffer so a TLS
- * record split across reads is contiguous for {@code SSLEngine.unwrap}. A buffer that arrives when
- * the cumulation is empty becomes the cumulation itself, so whole records are unwrapped straight
- * from the transport's buffer without a copy.
+ * else runs on the pump's drain thread. A chunk that arrives when nothing is buffered is unwrapped
+ * straight from the transport's buffer, without a copy. A TLS record cut by a read boundary needs
+ * more care:
+ * <ul>
+ * <li>an engine with one source buffer per {@code unwrap} (the JDK's) needs the record contiguous,
+ *     so the chunks are merged into one buffer, as Netty's {@code ByteToMessageDecoder} does;
+ * <li>netty-tcnative's OpenSSL engines take several source buffers in one {@code unwrap}, so the
+ *     chunks stay side by side, up to {@link #GATHERED_CHUNKS}, and are merged only past that
+ *     (a record cut into many small reads). Over TCP, where a read of up to 64 KiB nearly always
+ *     cuts a record of 16 KiB, merging copied almost every byte received once more (26 us per MiB,
+ *     3% of the CPU of OpenSSL TLS 1.2 both ways, docs/benchmarks.md).
+ * </ul>
  */
 final class CiphertextInbox {
+    /** Chunks handed to a gathering engine in one {@code unwrap}; a record needing more is merged. */
+    static final int GATHERED_CHUNKS = 4;
+    /** Largest TLS ciphertext record: 2^14 plaintext plus 2048 (TLS 1.2 expansion limit). */
+    static final int MAX_RECORD_BYTES = 16384 + 2048;
+    private static final int MERGED_MIN_CAPACITY = 32 * 1024;
+
     private final Queue<ByteBuf> arrivals = Queues.<ByteBuf>unboundedMultiproducer().get();
     private final ByteBufAllocator alloc;
+    /** Non-null when the engine unwraps from several source buffers at once. */
+    private final ReferenceCountedOpenSslEngine gathering;
+    private final int maxChunks;
 
     // Drain thread only.
-    private ByteBuf cumulation;
-    private boolean cumulationOwned;
+    /** The unread ciphertext, oldest first; every chunk readable. */
+    private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(GATHERED_CHUNKS + 1);
+    /** Whether the first chunk is a buffer this inbox allocated (merged into), not a transport's. */
+    private boolean headOwned;
+    /** Sum of the readable bytes of {@link #chunks}. */
+    private int readable;
+    /** Source arrays for a gathering unwrap, by length (index 0 unused): no allocation per call. */
+    private final ByteBuffer[][] sources = new ByteBuffer[GATHERED_CHUNKS + 1][];
+    private final ByteBuffer[] destination = new ByteBuffer[1];
 
-    CiphertextInbox(ByteBufAllocator alloc) {
+    CiphertextInbox(ByteBufAllocator alloc, SSLEngine engine) {
         this.alloc = alloc;
+        this.gathering = engine instanceof ReferenceCountedOpenSslEngine e ? e : null;
+        this.maxChunks = gathering != null ? GATHERED_CHUNKS : 1;
+        for (int n = 1; n <= GATHERED_CHUNKS; n++) {
+            sources[n] = new ByteBuffer[n];
+        }
     }
 
     /** Any thread. Takes ownership of {@code chunk}. */
@@ -32,7 +68,7 @@ final class CiphertextInbox {
         arrivals.offer(chunk);
     }
 
-    /** Moves every arrival into the cumulation; returns whether anything arrived. */
+    /** Moves every arrival behind the unread ciphertext; returns whether anything arrived. */
     boolean collectArrivals() {
         boolean any = false;
         ByteBuf in;
@@ -48,50 +84,133 @@ final class CiphertextInbox {
             in.release();
             return;
         }
-        if (cumulation == null || !cumulation.isReadable()) {
-            if (cumulation != null) {
-                cumulation.release();
+        if (chunks.isEmpty()) {
+            headOwned = false;
+        }
+        chunks.addLast(in);
+        readable += in.readableBytes();
+    }
+
+    /**
+     * Copies the first {@code count} chunks into one: into the first when it is ours and has room,
+     * else into a new buffer.
+     */
+    private void merge(int count) {
+        ByteBuf head = chunks.pollFirst();
+        int bytes = head.readableBytes();
+        int i = 1;
+        for (ByteBuf c : chunks) {
+            if (i++ == count) {
+                break;
             }
-            cumulation = in;
-            cumulationOwned = false;
-            return;
+            bytes += c.readableBytes();
         }
-        int needed = in.readableBytes();
-        if (cumulationOwned && cumulation.refCnt() == 1 && cumulation.maxWritableBytes() >= needed) {
-            cumulation.discardSomeReadBytes();
-            cumulation.writeBytes(in);
-            in.release();
-            return;
+        ByteBuf target;
+        if (headOwned && head.refCnt() == 1 && head.maxWritableBytes() >= bytes - head.readableBytes()) {
+            head.discardSomeReadBytes();
+            target = head;
+        } else {
+            target = alloc.buffer(Math.max(bytes, MERGED_MIN_CAPACITY));
+            target.writeBytes(head);
+            head.release();
         }
-        ByteBuf merged = alloc.buffer(Math.max(cumulation.readableBytes() + needed, 32 * 1024));
-        merged.writeBytes(cumulation).writeBytes(in);
-        cumulation.release();
-        in.release();
-        cumulation = merged;
-        cumulationOwned = true;
+        for (int n = 1; n < count; n++) {
+            ByteBuf next = chunks.pollFirst();
+            target.writeBytes(next);
+            next.release();
+        }
+        chunks.addFirst(target);
+        headOwned = true;
+    }
+
+    /** How many chunks, from the first, hold the next {@code bytes} bytes. */
+    private int chunksHolding(int bytes) {
+        int count = 0;
+        for (ByteBuf c : chunks) {
+            count++;
+            bytes -= c.readableBytes();
+            if (bytes <= 0) {
+                break;
+            }
+        }
+        return count;
     }
 
     int readableBytes() {
-        return cumulation == null ? 0 : cumulation.readableBytes();
+        return readable;
     }
 
-    /** A view of the unread ciphertext for {@code unwrap}; valid until the next mutation. */
-    ByteBuffer view() {
-        return NioViews.of(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
-    }
-
-    void consumed(int bytes) {
-        cumulation.skipBytes(bytes);
-        if (!cumulation.isReadable()) {
-            // An idle connection must not keep the transport's last read buffer (a 2-16 KiB pooled
-            // chunk per connection): nothing waits in it any more.
-            cumulation.release();
-            cumulation = null;
+    /**
+     * One {@code unwrap} of the next record into {@code dst}, after {@link #worthUnwrapping} said
+     * yes; the caller reports the bytes consumed with {@link #consumed}. A record in one chunk goes
+     * through the standard call; one cut across chunks goes as those chunks side by side to a
+     * gathering engine, else (or past {@link #GATHERED_CHUNKS}) they are merged first.
+     */
+    SSLEngineResult unwrap(SSLEngine engine, ByteBuffer dst) throws SSLException {
+        // a malformed header goes to the engine whole (its 5 bytes), so the engine fails on it
+        int span = chunksHolding(plausibleHeader() ? 5 + recordLength(0) : 5);
+        if (span > maxChunks) {
+            merge(span);
+            span = 1;
+        }
+        if (span == 1) {
+            ByteBuf head = chunks.peekFirst();
+            return engine.unwrap(NioViews.of(head, head.readerIndex(), head.readableBytes()), dst);
+        }
+        ByteBuffer[] src = sources[span];
+        int i = 0;
+        for (ByteBuf c : chunks) {
+            if (i == span) {
+                break;
+            }
+            // nioBuffer, not the internal view: two chunks may be slices of one transport buffer
+            src[i++] = c.nioBuffer(c.readerIndex(), c.readableBytes());
+        }
+        destination[0] = dst;
+        try {
+            return gathering.unwrap(src, destination);
+        } finally {
+            Arrays.fill(src, null);
+            destination[0] = null;
         }
     }
 
-    /** Largest TLS ciphertext record: 2^14 plaintext plus 2048 (TLS 1.2 expansion limit). */
-    static final int MAX_RECORD_BYTES = 16384 + 2048;
+    void consumed(int bytes) {
+        readable -= bytes;
+        while (bytes > 0) {
+            ByteBuf head = chunks.peekFirst();
+            int take = Math.min(bytes, head.readableBytes());
+            head.skipBytes(take);
+            bytes -= take;
+            if (!head.isReadable()) {
+                // An idle connection must not keep the transport's last read buffer (a 2-16 KiB
+                // pooled chunk per connection): nothing waits in it any more.
+                chunks.pollFirst().release();
+                headOwned = false;
+            }
+        }
+    }
+
+    /** The unsigned byte {@code offset} bytes into the unread ciphertext; {@code offset < readable}. */
+    private int byteAt(int offset) {
+        ByteBuf head = chunks.peekFirst();
+        if (offset < head.readableBytes()) {
+            return head.getUnsignedByte(head.readerIndex() + offset);
+        }
+        for (ByteBuf c : chunks) {
+            int n = c.readableBytes();
+            if (offset < n) {
+                return c.getUnsignedByte(c.readerIndex() + offset);
+            }
+            offset -= n;
+        }
+        throw new IndexOutOfBoundsException("offset " + offset + " past the buffered ciphertext");
+    }
+
+    /** The length a record header at {@code offset} declares; needs 5 readable bytes there. */
+    private int recordLength(int offset) {
+        return (byteAt(offset + 3) << 8) | byteAt(offset + 4);
+    }
 
     /**
      * Whether {@code unwrap} can make progress: a whole TLS record (5-byte header plus its declared
@@ -99,15 +218,16 @@ final class CiphertextInbox {
      * instead of the pump waiting for bytes that will never make a record.
      */
     boolean worthUnwrapping() {
-        int readable = readableBytes();
         if (readable < 5) {
             return false;
         }
-        int ri = cumulation.readerIndex();
-        int type = cumulation.getUnsignedByte(ri);
-        int length = cumulation.getUnsignedShort(ri + 3);
-        boolean plausible = type >= 20 && type <= 24 && length <= MAX_RECORD_BYTES;
-        return !plausible || readable >= 5 + length;
+        return !plausibleHeader() || readable >= 5 + recordLength(0);
+    }
+
+    /** Whether the next 5 bytes (buffered) are a TLS record header the engine could accept. */
+    private boolean plausibleHeader() {
+        int type = byteAt(0);
+        return type >= 20 && type <= 24 && recordLength(0) <= MAX_RECORD_BYTES;
     }
 
     /**
@@ -116,12 +236,11 @@ final class CiphertextInbox {
      * accepts "large records" up to about 33 KB and waits for their bytes, so a peer could stall us.
      */
     int oversizedRecordLength() {
-        if (readableBytes() < 5) {
+        if (readable < 5) {
             return -1;
         }
-        int ri = cumulation.readerIndex();
-        int type = cumulation.getUnsignedByte(ri);
-        int length = cumulation.getUnsignedShort(ri + 3);
+        int type = byteAt(0);
+        int length = recordLength(0);
         return type >= 20 && type <= 24 && length > MAX_RECORD_BYTES ? length : -1;
     }
 
@@ -130,12 +249,10 @@ final class CiphertextInbox {
      * plaintext they hold, so the pump can size the plaintext buffer to the data instead of to 16 KiB.
      */
     int wholeRecordBytes(int cap) {
-        int readable = readableBytes();
-        int ri = cumulation == null ? 0 : cumulation.readerIndex();
         int offset = 0;
         int total = 0;
         while (readable - offset >= 5 && total < cap) {
-            int length = cumulation.getUnsignedShort(ri + offset + 3);
+            int length = recordLength(offset);
             if (readable - offset < 5 + length) {
                 break;
             }
@@ -147,13 +264,14 @@ final class CiphertextInbox {
 
     /** Drain thread, or after the pump stopped: releases everything. */
     void release() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
+        ByteBuf c;
+        while ((c = chunks.pollFirst()) != null) {
+            c.release();
         }
-        ByteBuf in;
-        while ((in = arrivals.poll()) != null) {
-            in.release();
+        readable = 0;
+        headOwned = false;
+        while ((c = arrivals.poll()) != null) {
+            c.release();
         }
     }
 }

@@ -182,7 +182,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
         // memory, which is what Netty's SslHandler does (BulkBenchmark -prof gc, docs/benchmarks.md).
         this.directCiphertext = directPlaintext || (transport.prefersDirectBuffers() && !jdkEngine(engine));
         this.wrapNeedsWholePackets = !EngineSetup.prefersDirectBuffers(engine);
-        this.ciphertextIn = new CiphertextInbox(alloc);
+        this.ciphertextIn = new CiphertextInbox(alloc, engine);
         this.rekeyPolicy = new PeerRekeyPolicy(options);
         this.timers = new PumpTimers(options.timer(), options.idleTimeout() != null);
         this.tasks = new DelegatedTasks(engine, options.taskExecutor(), this::signal);
@@ -505,7 +505,7 @@ public final class TlsPump implements CiphertextTransport.Listener {
                     plaintext = allocPlaintext();
                 }
                 HandshakeStatus before = handshakeStatus();
-                SSLEngineResult r = engine.unwrap(ciphertextIn.view(),
+                SSLEngineResult r = ciphertextIn.unwrap(engine,
                         NioViews.of(plaintext, plaintext.writerIndex(), plaintext.writableBytes()));
                 ciphertextIn.consumed(r.bytesConsumed());
                 if (r.bytesConsumed() > 0 && (!handshakeDone || renegotiating)) {
