@@ -22,7 +22,8 @@ import reactor.util.concurrent.Queues;
  * more care:
  * <ul>
  * <li>an engine with one source buffer per {@code unwrap} (the JDK's) needs the record contiguous,
- *     so the chunks are merged into one buffer, as Netty's {@code ByteToMessageDecoder} does;
+ *     so that record, and only it, is copied into one buffer; the records behind it are unwrapped
+ *     from the transport's buffer again;
  * <li>netty-tcnative's OpenSSL engines take several source buffers in one {@code unwrap}, so the
  *     chunks stay side by side, up to {@link #GATHERED_CHUNKS}, and are merged only past that
  *     (a record cut into many small reads). Over TCP, where a read of up to 64 KiB nearly always
@@ -89,24 +90,23 @@ final class CiphertextInbox {
         }
         chunks.addLast(in);
         readable += in.readableBytes();
+        if (chunks.size() > GATHERED_CHUNKS && !worthUnwrapping()) {
+            // a record trickling in, read by read: hold one growing buffer, not a chunk per read
+            mergeFirst(readable);
+        }
     }
 
     /**
-     * Copies the first {@code count} chunks into one: into the first when it is ours and has room,
-     * else into a new buffer.
+     * Makes the first chunk hold the next {@code bytes} bytes (all of them, or one record) by copying
+     * just those bytes into it: into the first chunk itself when this inbox allocated it and it has
+     * room, else into a new buffer. The chunks they came from are released once emptied; the rest
+     * of the last one stays where it is, so the records behind it are unwrapped without a copy.
      */
-    private void merge(int count) {
+    private void mergeFirst(int bytes) {
         ByteBuf head = chunks.pollFirst();
-        int bytes = head.readableBytes();
-        int i = 1;
-        for (ByteBuf c : chunks) {
-            if (i++ == count) {
-                break;
-            }
-            bytes += c.readableBytes();
-        }
+        int missing = bytes - head.readableBytes();
         ByteBuf target;
-        if (headOwned && head.refCnt() == 1 && head.maxWritableBytes() >= bytes - head.readableBytes()) {
+        if (headOwned && head.refCnt() == 1 && head.maxWritableBytes() >= missing) {
             head.discardSomeReadBytes();
             target = head;
         } else {
@@ -114,10 +114,14 @@ final class CiphertextInbox {
             target.writeBytes(head);
             head.release();
         }
-        for (int n = 1; n < count; n++) {
-            ByteBuf next = chunks.pollFirst();
-            target.writeBytes(next);
-            next.release();
+        while (missing > 0) {
+            ByteBuf next = chunks.peekFirst();
+            int take = Math.min(missing, next.readableBytes());
+            target.writeBytes(next, take);
+            missing -= take;
+            if (!next.isReadable()) {
+                chunks.pollFirst().release();
+            }
         }
         chunks.addFirst(target);
         headOwned = true;
@@ -144,13 +148,14 @@ final class CiphertextInbox {
      * One {@code unwrap} of the next record into {@code dst}, after {@link #worthUnwrapping} said
      * yes; the caller reports the bytes consumed with {@link #consumed}. A record in one chunk goes
      * through the standard call; one cut across chunks goes as those chunks side by side to a
-     * gathering engine, else (or past {@link #GATHERED_CHUNKS}) they are merged first.
+     * gathering engine, else (or past {@link #GATHERED_CHUNKS}) the record is copied into one first.
      */
     SSLEngineResult unwrap(SSLEngine engine, ByteBuffer dst) throws SSLException {
         // a malformed header goes to the engine whole (its 5 bytes), so the engine fails on it
-        int span = chunksHolding(plausibleHeader() ? 5 + recordLength(0) : 5);
+        int recordBytes = plausibleHeader() ? 5 + recordLength(0) : 5;
+        int span = chunksHolding(recordBytes);
         if (span > maxChunks) {
-            merge(span);
+            mergeFirst(recordBytes);
             span = 1;
         }
         if (span == 1) {
