@@ -6,9 +6,11 @@
 #   benchmarks/run.sh quick [out]   # about 27 short forks: TLS 1.3 AES-128-GCM only, 1 fork each, short iterations
 #   benchmarks/run.sh full  [out]   # the published figures: every suite and stack, 2 forks, 3x2 s warm-up (6x2 s for the bulk and engine runs), 5x2 s
 #   benchmarks/run.sh pairs [out]   # the verdicts: ROUNDS (default 3) rounds of one fork per configuration of the bulk runs
-#                                   # (adapter and secure(), both engines) and of the adapter in memory and the engine
-#                                   # ceiling, written as round-<n>-*.json; the report takes each ratio inside a round
-#                                   # (PAIRS=bulk: the bulk runs only, after a change the in-memory runs cannot see)
+#                                   # (adapter and secure(), both engines), of the adapter in memory and the engine
+#                                   # ceiling, and of the split path (SplitBenchmark's three modes), written as
+#                                   # round-<n>-*.json; the report takes each ratio inside a round
+#                                   # (PAIRS=bulk: the bulk runs only, after a change the in-memory runs cannot see;
+#                                   #  PAIRS=split: the split path only)
 #
 # Extra JMH options can be appended with JMH_EXTRA="...", e.g. JMH_EXTRA="-prof jfr"; JMH_TIMING="..."
 # replaces the mode's forks and iterations.
@@ -77,6 +79,10 @@ if [ "$mode" = pairs ]; then
   # so the adapter's fork and its alternative's fork of one configuration run back to back, and a
   # ratio taken inside a round compares neighbours in time.
   for round in $(seq "${ROUND_FIRST:-1}" "${ROUNDS:-3}"); do   # ROUND_FIRST=3 ROUNDS=4 adds rounds 3 and 4
+    if [ "${PAIRS:-all}" = split ]; then
+      jmh "round-$round-split" 'SplitBenchmark'
+      continue
+    fi
     for suite in ${jdk_suites//,/ }; do
       jmh "round-$round-bulk-jdk-$suite" '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK -p suite=$suite
       [ "${PAIRS:-all}" = bulk ] ||
@@ -87,6 +93,7 @@ if [ "$mode" = pairs ]; then
       [ "${PAIRS:-all}" = bulk ] ||
       jmh "round-$round-memory-openssl-$suite" 'MemoryBulkBenchmark|EngineCeilingBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p engine=OPENSSL -p buffers=REUSED -p suite=$suite
     done
+    [ "${PAIRS:-all}" = bulk ] || jmh "round-$round-split" 'SplitBenchmark'
   done
 else
 jmh bulk-jdk     '\.BulkBenchmark\.' -p stack=ADAPTER_JDK,SECURE_JDK,SSLSOCKET_JDK -p suite=$jdk_suites -prof gc

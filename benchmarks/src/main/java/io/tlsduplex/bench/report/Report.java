@@ -197,6 +197,11 @@ public final class Report {
                         "EngineCeilingBenchmark.wrapUnwrap1MiB", new String[] {"engine", engine, "suite", suite, "buffers", "REUSED"});
             }
         }
+        for (String mode : new String[] {"SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE"}) {
+            pairedRow("split path: " + mode + " / SAME_THREADS", "TLS13_AES128", "bothWays", "JDK", rounds,
+                    "SplitBenchmark.bothWays", new String[] {"mode", mode},
+                    "SplitBenchmark.bothWays", new String[] {"mode", "SAME_THREADS"});
+        }
     }
 
     private void pairedRow(String what, String suite, String dir, String engine, List<Results> rounds,
