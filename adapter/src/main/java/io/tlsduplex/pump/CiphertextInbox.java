@@ -17,19 +17,19 @@ import reactor.util.concurrent.Queues;
  * can take it.
  *
  * <p>Two parts: {@link #offer} is called by the transport's thread and only enqueues; everything
- * else runs on the pump's drain thread. A chunk that arrives when nothing is buffered is unwrapped
- * straight from the transport's buffer, without a copy. A TLS record cut by a read boundary needs
- * more care:
+ * else runs on the pump's drain thread. Whole records are unwrapped straight from the transport's
+ * buffers, without a copy. A TLS record cut by a read boundary needs more care:
  * <ul>
  * <li>an engine with one source buffer per {@code unwrap} (the JDK's) needs the record contiguous,
  *     so that record, and only it, is copied into one buffer; the records behind it are unwrapped
  *     from the transport's buffer again;
  * <li>netty-tcnative's OpenSSL engines take several source buffers in one {@code unwrap}, so the
  *     chunks stay side by side, up to {@link #GATHERED_CHUNKS}, and are merged only past that
- *     (a record cut into many small reads). Over TCP, where a read of up to 64 KiB nearly always
- *     cuts a record of 16 KiB, merging copied almost every byte received once more (26 us per MiB,
- *     3% of the CPU of OpenSSL TLS 1.2 both ways, docs/benchmarks.md).
+ *     (a record cut into many small reads).
  * </ul>
+ * Over TCP a read of up to 64 KiB nearly always cuts a record of 16 KiB; merging every read behind
+ * the cut, as this class did before, copied almost every byte received once more (26 us per MiB,
+ * 3% of the CPU of OpenSSL TLS 1.2 both ways; docs/benchmarks.md).
  */
 final class CiphertextInbox {
     /** Chunks handed to a gathering engine in one {@code unwrap}; a record needing more is merged. */
