@@ -7,7 +7,9 @@ import io.tlsduplex.bench.support.AdapterTcpStack;
 import io.tlsduplex.bench.support.ByteCounter;
 import io.tlsduplex.bench.support.End;
 import io.tlsduplex.bench.support.Engine;
+import io.tlsduplex.bench.support.NettyStack;
 import io.tlsduplex.bench.support.Payload;
+import io.tlsduplex.bench.support.Stack;
 import io.tlsduplex.bench.support.Suite;
 import io.tlsduplex.bench.support.Transfer;
 import java.time.Duration;
@@ -41,7 +43,10 @@ import reactor.core.scheduler.Schedulers;
  * <li>{@code SPLIT_SCHEDULERS}: each end's read half is consumed on one scheduler and its write half
  *     fed from another, so reads and writes meet the pump from different threads all the time;
  * <li>{@code SPLIT_KEYUPDATE}: the same, and the client asks for a KeyUpdate (update_requested, so
- *     the server answers with its own) every 1 MiB it sends.
+ *     the server answers with its own) every 1 MiB it sends;
+ * <li>{@code SECURE_SAME_THREADS}, {@code SECURE_SPLIT_SCHEDULERS}: reactor-netty {@code secure()}
+ *     (Netty's SslHandler, JDK engine) used the same two ways, so the cost of the schedulers' hops
+ *     themselves is told apart from the cost of the adapter's split.
  * </ul>
  * Score: MiB/s, both directions added.
  */
@@ -57,15 +62,25 @@ public class SplitBenchmark {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final int CHUNKS_PER_MIB = Payload.MIB / Payload.CHUNK;
 
-    public enum Mode { SAME_THREADS, SPLIT_SCHEDULERS, SPLIT_KEYUPDATE }
+    public enum Mode {
+        SAME_THREADS, SPLIT_SCHEDULERS, SPLIT_KEYUPDATE, SECURE_SAME_THREADS, SECURE_SPLIT_SCHEDULERS;
 
-    @Param({"SAME_THREADS", "SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE"})
+        boolean split() {
+            return this != SAME_THREADS && this != SECURE_SAME_THREADS;
+        }
+
+        boolean secure() {
+            return this == SECURE_SAME_THREADS || this == SECURE_SPLIT_SCHEDULERS;
+        }
+    }
+
+    @Param({"SAME_THREADS", "SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE", "SECURE_SAME_THREADS", "SECURE_SPLIT_SCHEDULERS"})
     public Mode mode;
 
     private Scheduler readers;
     private Scheduler writers;
-    private AdapterTcpStack stack;
-    private AdapterEnd client;
+    private Stack stack;
+    private End client;
     private End server;
     private Payload payload;
     private final AtomicLong keyUpdates = new AtomicLong();
@@ -85,14 +100,15 @@ public class SplitBenchmark {
     @Setup(Level.Trial)
     public void connect() {
         payload = new Payload(Payload.CHUNK);
-        boolean split = mode != Mode.SAME_THREADS;
+        boolean split = mode.split();
         readers = split ? Schedulers.newSingle("read-halves") : null;
         writers = split ? Schedulers.newSingle("write-halves") : null;
         // a KeyUpdate every MiB is hundreds per second: far above the server's default guard against a
         // peer that re-keys without end (1,000 per minute), which would end the connection mid-run
-        stack = new AdapterTcpStack(Engine.JDK, Suite.TLS13_AES128, false, readers,
-                server -> server.peerRekeyLimitPerMinute(Integer.MAX_VALUE));
-        client = (AdapterEnd) stack.connect();
+        stack = mode.secure() ? new NettyStack(Engine.JDK, Suite.TLS13_AES128, readers)
+                : new AdapterTcpStack(Engine.JDK, Suite.TLS13_AES128, false, readers,
+                        server -> server.peerRekeyLimitPerMinute(Integer.MAX_VALUE));
+        client = stack.connect();
         server = stack.lastAccepted();
     }
 
@@ -111,7 +127,7 @@ public class SplitBenchmark {
         if (fromClient && mode == Mode.SPLIT_KEYUPDATE) {
             data = data.index().map(t -> {
                 if (t.getT1() % CHUNKS_PER_MIB == CHUNKS_PER_MIB - 1) {
-                    client.stream().keyUpdate().subscribe(null, client.received()::fail, keyUpdates::incrementAndGet);
+                    ((AdapterEnd) client).stream().keyUpdate().subscribe(null, client.received()::fail, keyUpdates::incrementAndGet);
                 }
                 return t.getT2();
             });

@@ -197,10 +197,11 @@ public final class Report {
                         "EngineCeilingBenchmark.wrapUnwrap1MiB", new String[] {"engine", engine, "suite", suite, "buffers", "REUSED"});
             }
         }
-        for (String mode : new String[] {"SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE"}) {
-            pairedRow("split path: " + mode + " / SAME_THREADS", "TLS13_AES128", "bothWays", "JDK", rounds,
-                    "SplitBenchmark.bothWays", new String[] {"mode", mode},
-                    "SplitBenchmark.bothWays", new String[] {"mode", "SAME_THREADS"});
+        for (String[] modes : new String[][] {{"SPLIT_SCHEDULERS", "SAME_THREADS"}, {"SPLIT_KEYUPDATE", "SAME_THREADS"},
+                {"SPLIT_KEYUPDATE", "SPLIT_SCHEDULERS"}, {"SECURE_SPLIT_SCHEDULERS", "SECURE_SAME_THREADS"}}) {
+            pairedRow("split path: " + modes[0] + " / " + modes[1], "TLS13_AES128", "bothWays", "JDK", rounds,
+                    "SplitBenchmark.bothWays", new String[] {"mode", modes[0]},
+                    "SplitBenchmark.bothWays", new String[] {"mode", modes[1]});
         }
     }
 
@@ -337,15 +338,20 @@ public final class Report {
         if (base.isEmpty()) {
             return;
         }
-        md.append("\n### The split path: adapter over TCP, JDK engine, TLS 1.3 AES-128-GCM, both ways (MiB/s)\n\n");
-        Optional<Metric> baseCpu = r.perCpu(null, "SplitBenchmark.bothWays", "mode", "SAME_THREADS");
-        md.append("| mode | MiB/s (wall) | / SAME_THREADS | MiB per CPU-s | / SAME_THREADS | KeyUpdates/s |\n|---|---:|---:|---:|---:|---:|\n");
-        for (String mode : new String[] {"SAME_THREADS", "SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE"}) {
+        md.append("\n### The split path: over TCP, JDK engine, TLS 1.3 AES-128-GCM, both ways (MiB/s; SECURE_ modes: `secure()` used the same ways)\n\n");
+        md.append("| mode | MiB/s (wall) | / same threads, same stack | MiB per CPU-s | / same threads, same stack | KeyUpdates/s |\n|---|---:|---:|---:|---:|---:|\n");
+        for (String mode : new String[] {"SAME_THREADS", "SPLIT_SCHEDULERS", "SPLIT_KEYUPDATE", "SECURE_SAME_THREADS", "SECURE_SPLIT_SCHEDULERS"}) {
             Optional<Metric> m = r.primary("SplitBenchmark.bothWays", "mode", mode);
+            if (m.isEmpty()) {
+                continue;
+            }
+            String same = mode.startsWith("SECURE_") ? "SECURE_SAME_THREADS" : "SAME_THREADS";
             Optional<Metric> k = r.secondary("keyUpdates", "SplitBenchmark.bothWays", "mode", mode);
             Optional<Metric> c = r.perCpu(null, "SplitBenchmark.bothWays", "mode", mode);
-            md.append("| ").append(mode).append(" | ").append(cell(m)).append(" | ").append(ratio(m, base))
-                    .append(" | ").append(cell(c)).append(" | ").append(ratio(c, baseCpu))
+            md.append("| ").append(mode).append(" | ").append(cell(m))
+                    .append(" | ").append(ratio(m, r.primary("SplitBenchmark.bothWays", "mode", same)))
+                    .append(" | ").append(cell(c))
+                    .append(" | ").append(ratio(c, r.perCpu(null, "SplitBenchmark.bothWays", "mode", same)))
                     .append(" | ").append(mode.equals("SPLIT_KEYUPDATE") ? cell(k) : "—").append(" |\n");
         }
     }

@@ -3,6 +3,7 @@ package io.tlsduplex.bench.support;
 import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.Connection;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
@@ -13,11 +14,24 @@ final class NettyEnd implements End {
     private final ByteCounter counter = new ByteCounter();
     volatile Connection connection;
 
-    /** Counts what arrives; reactor-netty releases each buffer after {@code onNext}. */
-    NettyEnd(NettyInbound in, NettyOutbound out) {
+    /**
+     * Counts what arrives; reactor-netty releases each buffer after {@code onNext}.
+     *
+     * @param readOn null to count where reactor-netty delivers, else the scheduler the inbound is
+     *               consumed on (as the adapter's split path consumes its read half)
+     */
+    NettyEnd(NettyInbound in, NettyOutbound out, Scheduler readOn) {
         this.out = out;
         in.withConnection(c -> connection = c);
-        in.receive().subscribe(b -> counter.add(b.readableBytes()), counter::fail);
+        if (readOn == null) {
+            in.receive().subscribe(b -> counter.add(b.readableBytes()), counter::fail);
+        } else {
+            // retained across the hop: reactor-netty releases its reference once onNext returns
+            in.receive().retain().publishOn(readOn).subscribe(b -> {
+                counter.add(b.readableBytes());
+                b.release();
+            }, counter::fail);
+        }
     }
 
     /** An end whose inbound is echoed by the caller's handler; it counts nothing. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpClient;
@@ -21,14 +22,25 @@ public final class NettyStack implements Stack {
     private final Accepted<NettyEnd> accepted = new Accepted<>();
     private final List<NettyEnd> ends = new ArrayList<>();
     private NettyEnd lastServer;
+    private final Scheduler readOn;
 
     /** {@code secure()} with these engines, or plain TCP when {@code engine} is null. */
     public NettyStack(Engine engine, Suite suite, boolean echo) {
-        this(engine, suite, echo, -1);
+        this(engine, suite, echo, -1, null);
     }
 
     /** A client-only stack when {@code remotePort} is positive (its server runs in another process). */
     public NettyStack(Engine engine, Suite suite, boolean echo, int remotePort) {
+        this(engine, suite, echo, remotePort, null);
+    }
+
+    /** Both ends consume their inbound on {@code readOn} (null: where reactor-netty delivers it). */
+    public NettyStack(Engine engine, Suite suite, Scheduler readOn) {
+        this(engine, suite, false, -1, readOn);
+    }
+
+    private NettyStack(Engine engine, Suite suite, boolean echo, int remotePort, Scheduler readOn) {
+        this.readOn = readOn;
         TcpServer s = TcpServer.create().host("127.0.0.1").port(0);
         TcpClient c = TcpClient.newConnection().host("127.0.0.1");
         if (engine != null) {
@@ -43,7 +55,7 @@ public final class NettyStack implements Stack {
                 in.withConnection(conn -> accepted.add(new NettyEnd(out, conn)));
                 return out.send(in.receive().retain());
             }
-            accepted.add(new NettyEnd(in, out));
+            accepted.add(new NettyEnd(in, out, readOn));
             return Mono.never();
         }).bindNow(Duration.ofSeconds(10));
         this.client = c.port(remotePort > 0 ? remotePort : server.port());
@@ -52,7 +64,7 @@ public final class NettyStack implements Stack {
     @Override
     public synchronized End connect() {
         Connection conn = client.connectNow(Duration.ofSeconds(30));
-        NettyEnd end = new NettyEnd(conn.inbound(), conn.outbound());
+        NettyEnd end = new NettyEnd(conn.inbound(), conn.outbound(), readOn);
         end.connection = conn;
         ends.add(end);
         if (server == null) {
