@@ -39,6 +39,9 @@ case "$mode" in
     keys=EC
     resumptions=FULL
     idle_stacks=ADAPTER_JDK,SECURE_JDK
+    # the adapter's three modes; the two secure() modes (what the schedulers' hops cost any stack) are
+    # for the full and paired runs
+    split_modes=SAME_THREADS,SPLIT_SCHEDULERS,SPLIT_KEYUPDATE
     ;;
   full)
     timing=()   # the annotations' defaults: -f 2 -wi 3 -w 2s -i 5 -r 2s
@@ -49,6 +52,7 @@ case "$mode" in
     keys=EC,RSA
     resumptions=FULL,RESUMED
     idle_stacks=ADAPTER_JDK,SECURE_JDK,ADAPTER_OPENSSL,SECURE_OPENSSL,PLAIN_TCP,MEMORY_ADAPTER_JDK
+    split_modes=SAME_THREADS,SPLIT_SCHEDULERS,SPLIT_KEYUPDATE,SECURE_SAME_THREADS,SECURE_SPLIT_SCHEDULERS
     ;;
   pairs)
     # one fork per configuration and round, the bulk runs' 12 s warm-up, 4 x 2 s measured
@@ -106,7 +110,7 @@ jmh memory-jdk   'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_JDK -p suite=$jdk
 jmh memory-openssl 'MemoryBulkBenchmark' -p stack=MEMORY_ADAPTER_OPENSSL -p suite=$ossl_suites -prof gc
 jmh echo         'EchoBenchmark' -p connections=$echo_connections
 jmh handshake    'HandshakeBenchmark' -p key=$keys -p resumption=$resumptions
-jmh split        'SplitBenchmark'
+jmh split        'SplitBenchmark' -p mode=$split_modes
 echo "== idle memory: 1000 connections, every stack; 10000 for the JDK engine stacks (full mode)"
 idle() {
   java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$jar" io.tlsduplex.bench.IdleMemory "$@" \

@@ -198,7 +198,8 @@ public final class Report {
             }
         }
         for (String[] modes : new String[][] {{"SPLIT_SCHEDULERS", "SAME_THREADS"}, {"SPLIT_KEYUPDATE", "SAME_THREADS"},
-                {"SPLIT_KEYUPDATE", "SPLIT_SCHEDULERS"}, {"SECURE_SPLIT_SCHEDULERS", "SECURE_SAME_THREADS"}}) {
+                {"SPLIT_KEYUPDATE", "SPLIT_SCHEDULERS"}, {"SECURE_SPLIT_SCHEDULERS", "SECURE_SAME_THREADS"},
+                {"SPLIT_SCHEDULERS", "SECURE_SPLIT_SCHEDULERS"}}) {
             pairedRow("split path: " + modes[0] + " / " + modes[1], "TLS13_AES128", "bothWays", "JDK", rounds,
                     "SplitBenchmark.bothWays", new String[] {"mode", modes[0]},
                     "SplitBenchmark.bothWays", new String[] {"mode", modes[1]});
