@@ -151,12 +151,15 @@ final class CiphertextInbox {
      * gathering engine, else (or past {@link #GATHERED_CHUNKS}) the record is copied into one first.
      */
     SSLEngineResult unwrap(SSLEngine engine, ByteBuffer dst) throws SSLException {
-        // a malformed header goes to the engine whole (its 5 bytes), so the engine fails on it
-        int recordBytes = plausibleHeader() ? 5 + recordLength(0) : 5;
-        int span = chunksHolding(recordBytes);
-        if (span > maxChunks) {
-            mergeFirst(recordBytes);
-            span = 1;
+        int span = 1;
+        if (chunks.size() > 1) {
+            // a malformed header goes to the engine whole (its 5 bytes), so the engine fails on it
+            int recordBytes = plausibleHeader() ? 5 + recordLength(0) : 5;
+            span = chunksHolding(recordBytes);
+            if (span > maxChunks) {
+                mergeFirst(recordBytes);
+                span = 1;
+            }
         }
         if (span == 1) {
             ByteBuf head = chunks.peekFirst();
