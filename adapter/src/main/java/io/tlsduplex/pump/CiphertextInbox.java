@@ -32,7 +32,10 @@ import reactor.util.concurrent.Queues;
  * 3% of the CPU of OpenSSL TLS 1.2 both ways; docs/benchmarks.md).
  */
 final class CiphertextInbox {
-    /** Chunks handed to a gathering engine in one {@code unwrap}; a record needing more is merged. */
+    /**
+     * Chunks handed to a gathering engine in one {@code unwrap} (a record needing more is merged),
+     * and, for every engine, the most chunks held while the next record is still incomplete.
+     */
     static final int GATHERED_CHUNKS = 4;
     /** Largest TLS ciphertext record: 2^14 plaintext plus 2048 (TLS 1.2 expansion limit). */
     static final int MAX_RECORD_BYTES = 16384 + 2048;
@@ -42,12 +45,14 @@ final class CiphertextInbox {
     private final ByteBufAllocator alloc;
     /** Non-null when the engine unwraps from several source buffers at once. */
     private final ReferenceCountedOpenSslEngine gathering;
-    private final int maxChunks;
 
     // Drain thread only.
     /** The unread ciphertext, oldest first; every chunk readable. */
     private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(GATHERED_CHUNKS + 1);
-    /** Whether the first chunk is a buffer this inbox allocated (merged into), not a transport's. */
+    /**
+     * Whether the first chunk is a buffer this inbox allocated (merged into), not a transport's. Set
+     * only by {@link #mergeFirst}; cleared wherever the first chunk is dropped, so false when empty.
+     */
     private boolean headOwned;
     /** Sum of the readable bytes of {@link #chunks}. */
     private int readable;
@@ -58,7 +63,6 @@ final class CiphertextInbox {
     CiphertextInbox(ByteBufAllocator alloc, SSLEngine engine) {
         this.alloc = alloc;
         this.gathering = engine instanceof ReferenceCountedOpenSslEngine e ? e : null;
-        this.maxChunks = gathering != null ? GATHERED_CHUNKS : 1;
         for (int n = 1; n <= GATHERED_CHUNKS; n++) {
             sources[n] = new ByteBuffer[n];
         }
@@ -84,9 +88,6 @@ final class CiphertextInbox {
         if (!in.isReadable()) {
             in.release();
             return;
-        }
-        if (chunks.isEmpty()) {
-            headOwned = false;
         }
         chunks.addLast(in);
         readable += in.readableBytes();
@@ -156,7 +157,7 @@ final class CiphertextInbox {
             // a malformed header goes to the engine whole (its 5 bytes), so the engine fails on it
             int recordBytes = plausibleHeader() ? 5 + recordLength(0) : 5;
             span = chunksHolding(recordBytes);
-            if (span > maxChunks) {
+            if (span > (gathering != null ? GATHERED_CHUNKS : 1)) {
                 mergeFirst(recordBytes);
                 span = 1;
             }
