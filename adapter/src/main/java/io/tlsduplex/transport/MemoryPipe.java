@@ -142,8 +142,18 @@ final class MemoryPipe {
         if (delivery == null) {
             deliverLoop();
         } else {
-            delivery.execute(this::deliverLoop);
+            handOff();
         }
+    }
+
+    /**
+     * Gives the delivery to the executor the user chose. A pooled executor's {@code execute} takes
+     * its queue's lock, which BlockHound reports when the writing pump runs on a non-blocking thread;
+     * that lock belongs to the user's executor, so only this call is allowed
+     * ({@code TlsDuplexBlockHoundIntegration}), never the delivery itself.
+     */
+    private void handOff() {
+        delivery.execute(this::deliverLoop);
     }
 
     private void deliverLoop() {
